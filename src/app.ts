@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Config } from './config.ts'
+import { openDatabase, type DatabaseHandle } from './db/database.ts'
+import dbPlugin from './db/plugin.ts'
+import { loadOrCreateSecret } from './db/secrets.ts'
+import errors from './http/errors.ts'
+import formBody from './http/form-body.ts'
+import views from './http/views.ts'
+import captureRoutes from './capture/routes.ts'
+import { PosterDirectory } from './capture/poster-directory.ts'
+import { ResponseWriter } from './capture/response-writer.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    posterDirectory: PosterDirectory
+    responseWriter: ResponseWriter
+    answerSecret: string
+  }
+}
+
+export interface BuildOptions {
+  /** An open database (tests, scripts); when absent the app opens config.databaseUrl and closes it. */
+  database?: DatabaseHandle
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream
+}
+
+/** Only the request line's path — never the query string (it carries answer tokens). */
+function pathOnly(url: string): string {
+  const index = url.indexOf('?')
+  return index === -1 ? url : url.slice(0, index)
+}
+
+/**
+ * Log lines never carry who someone is: Fastify's default request serializer logs the
+ * client address and port; ours keeps only the method, the path and the request id.
+ */
+export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    ...(stream ? { stream } : {}),
+    serializers: {
+      req: (request: { method: string; url: string; id: string }) => ({ method: request.method, path: pathOnly(request.url), id: request.id }),
+      res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+    },
+  }
+}
+
+/** A hop count becomes "trust the nearest n hops", which is what proxy-addr does with a number. */
+function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting
+  return setting
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const instance = randomBytes(3).toString('hex')
+  let sequence = 0
+  const app: FastifyInstance = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: 16 * 1024,
+    // Request ids that stay unique across instances, for matching a 500 page to its log line.
+    genReqId: () => `${instance}-${(++sequence).toString(36)}`,
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  const handle = options.database ?? openDatabase(config.databaseUrl)
+  await app.register(dbPlugin, { handle, closeOnShutdown: options.database === undefined })
+  app.decorate('config', config)
+  app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
+  app.decorate('posterDirectory', new PosterDirectory(handle.db))
+  app.decorate('responseWriter', new ResponseWriter(handle.db))
+
+  // Ecosystem plugins, then our shared plugins, then the features.
+  await app.register(cookie)
+  await app.register(formBody)
+  await app.register(views)
+  await app.register(errors)
+  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
+
+  return app
+}

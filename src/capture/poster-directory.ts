@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/types.ts'
+import { listVisibleThemes, themeLabel } from '../themes/queries.ts'
+import { findPosterForm, type PosterForm } from './queries.ts'
+
+export interface FormTheme {
+  id: number
+  icon: string
+  label: string
+}
+
+interface Entry<T> {
+  value: T
+  expiresAt: number
+}
+
+/**
+ * Posters and a region's themes change a few times a year but are read on every scan,
+ * so the citizen routes read them from memory. An entry lives `ttlMs` (10 s by default):
+ * a poster paused by a partner, or a theme renamed, shows on every instance within that
+ * time without any cross-instance messaging; the instance that made the change forgets
+ * its own entry at once (`forget`). Unknown codes are not kept, so random codes cannot
+ * fill the memory; the maps are bounded for the same reason.
+ */
+export class PosterDirectory {
+  private readonly posters = new Map<string, Entry<PosterForm>>()
+  private readonly themes = new Map<string, Entry<FormTheme[]>>()
+  /** Rendered pages keyed by the caller (poster code, page, language): built once per TTL. */
+  private readonly pages = new Map<string, Entry<string>>()
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ttlMs = 10_000,
+    private readonly maxEntries = 20_000,
+  ) {}
+
+  async poster(code: string, now = Date.now()): Promise<PosterForm | undefined> {
+    const cached = this.posters.get(code)
+    if (cached !== undefined && cached.expiresAt > now) return cached.value
+    const poster = await findPosterForm(this.db, code)
+    if (poster === undefined) {
+      this.posters.delete(code)
+      return undefined
+    }
+    this.store(this.posters, code, poster, now)
+    return poster
+  }
+
+  async regionThemes(regionId: number, language: string, now = Date.now()): Promise<FormTheme[]> {
+    const key = `${regionId}:${language}`
+    const cached = this.themes.get(key)
+    if (cached !== undefined && cached.expiresAt > now) return cached.value
+    const rows = await listVisibleThemes(this.db, regionId)
+    const themes = rows.map((row) => ({ id: row.id, icon: row.icon ?? '', label: themeLabel(row, language) }))
+    this.store(this.themes, key, themes, now)
+    return themes
+  }
+
+  /** A page built from cached data, kept as long as that data. */
+  async page(key: string, build: () => Promise<string>, now = Date.now()): Promise<string> {
+    const cached = this.pages.get(key)
+    if (cached !== undefined && cached.expiresAt > now) return cached.value
+    const html = await build()
+    this.store(this.pages, key, html, now)
+    return html
+  }
+
+  /** Drops what this instance knows about a poster (after a pause, retire or edit). */
+  forget(code?: string): void {
+    if (code === undefined) {
+      this.posters.clear()
+      this.themes.clear()
+      this.pages.clear()
+      return
+    }
+    this.posters.delete(code)
+    for (const key of this.pages.keys()) if (key.startsWith(`${code}:`)) this.pages.delete(key)
+  }
+
+  private store<T>(map: Map<string, Entry<T>>, key: string, value: T, now: number): void {
+    if (map.size >= this.maxEntries) map.clear()
+    map.set(key, { value, expiresAt: now + this.ttlMs })
+  }
+}

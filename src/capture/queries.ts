@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely'
+import type { AgeBand, Audience, Database, NewResponse, PosterStatus } from '../db/types.ts'
+
+/** Everything the citizen form needs to know about a poster, in one indexed read. */
+export interface PosterForm {
+  id: number
+  code: string
+  status: PosterStatus
+  language: string | null
+  regionId: number
+  partnerId: number
+  locationId: number
+  activityId: number
+  activityTitle: string
+  audience: Audience
+  locationName: string
+  contactLine: string | null
+}
+
+export async function findPosterForm(db: Kysely<Database>, code: string): Promise<PosterForm | undefined> {
+  const row = await db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .innerJoin('locations', 'locations.id', 'posters.location_id')
+    .innerJoin('regions', 'regions.id', 'posters.region_id')
+    .select([
+      'posters.id',
+      'posters.code',
+      'posters.status',
+      'posters.language',
+      'posters.region_id as regionId',
+      'posters.partner_id as partnerId',
+      'posters.location_id as locationId',
+      'posters.activity_id as activityId',
+      'activities.title as activityTitle',
+      'activities.audience',
+      'locations.name as locationName',
+      'regions.contact_line as contactLine',
+    ])
+    .where('posters.code', '=', code)
+    .executeTakeFirst()
+  return row
+}
+
+/** Inserts one response and returns its id (`returning` works on both databases). */
+export async function insertResponse(db: Kysely<Database>, values: NewResponse): Promise<number> {
+  const row = await db.insertInto('responses').values(values).returning('id').executeTakeFirstOrThrow()
+  return row.id
+}
+
+export interface Amendment {
+  liked: number | null
+  ageBand: AgeBand | null
+  freeText: string | null
+  themeIds: number[]
+}
+
+/**
+ * Step 2: amends the response made in step 1, in one transaction. The themes the person
+ * chose replace any chosen before (they may go back and change their mind); themes a
+ * coordinator or the classifier attached are left alone. Returns false when the response
+ * does not belong to this poster (nothing is changed then).
+ */
+export async function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('responses')
+      .set({
+        liked: amendment.liked,
+        age_band: amendment.ageBand,
+        free_text: amendment.freeText,
+        step: 2,
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', responseId)
+      .where('poster_id', '=', posterId)
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) !== 1) return false
+    await trx.deleteFrom('response_themes').where('response_id', '=', responseId).where('source', '=', 'chosen').execute()
+    if (amendment.themeIds.length > 0) {
+      await trx
+        .insertInto('response_themes')
+        .values(amendment.themeIds.map((themeId) => ({ response_id: responseId, theme_id: themeId, source: 'chosen' as const, matched: null })))
+        // The classifier may already have attached the same theme from the free text.
+        .onConflict((oc) => oc.columns(['response_id', 'theme_id']).doUpdateSet({ source: 'chosen', matched: null }))
+        .execute()
+    }
+    return true
+  })
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely'
+import type { Database, NewResponse } from '../db/types.ts'
+import { insertResponse } from './queries.ts'
+
+interface Pending {
+  values: NewResponse
+  resolve: (id: number) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * Group commit for step-1 answers. Each answer must be on disk before we acknowledge it
+ * (synchronous=FULL on SQLite, a committed transaction on PostgreSQL), and a disk flush
+ * per request caps throughput at a few thousand per second. So the answers that arrive
+ * in one turn of the event loop are written in one transaction with one flush, and each
+ * request is answered only after that transaction has committed.
+ *
+ * If the batch fails as a whole, each answer is retried on its own, so that one bad row
+ * cannot take its neighbours down with it.
+ */
+export class ResponseWriter {
+  private queue: Pending[] = []
+  private scheduled = false
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxBatch = 256,
+  ) {}
+
+  write(values: NewResponse): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ values, resolve, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => void this.flush())
+      }
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false
+    const batch = this.queue.splice(0, this.maxBatch)
+    if (this.queue.length > 0) {
+      this.scheduled = true
+      setImmediate(() => void this.flush())
+    }
+    if (batch.length === 0) return
+    if (batch.length === 1) {
+      const only = batch[0]!
+      await insertResponse(this.db, only.values).then(only.resolve, only.reject)
+      return
+    }
+    try {
+      const ids = await this.db.transaction().execute(async (trx) => {
+        const made: number[] = []
+        for (const pending of batch) made.push(await insertResponse(trx, pending.values))
+        return made
+      })
+      batch.forEach((pending, index) => pending.resolve(ids[index]!))
+    } catch {
+      for (const pending of batch) await insertResponse(this.db, pending.values).then(pending.resolve, pending.reject)
+    }
+  }
+}

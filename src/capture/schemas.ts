@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import type { AgeBand } from '../db/types.ts'
+import type { MessageKey } from '../i18n/i18n.ts'
+
+/**
+ * The contract of the citizen forms. Error messages are catalog keys, translated when
+ * the form is shown again; each issue's path names the field it belongs to.
+ */
+
+export const maxFreeTextGraphemes = 280
+export const maxThemes = 3
+export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const satisfies readonly AgeBand[]
+
+export const codeParams = z.object({ code: z.string().max(64) })
+export const tokenQuery = z.object({ t: z.string().max(64).optional(), lang: z.string().max(16).optional() })
+export const langQuery = z.object({ lang: z.string().max(16).optional() })
+export const entryQuery = z.object({ code: z.string().max(64).optional(), lang: z.string().max(16).optional() })
+
+const message = (key: MessageKey) => ({ message: key })
+
+export const stepOneBody = z.object({
+  tried_new: z.enum(['yes', 'a_bit', 'no'], message('error.tried_new.invalid')),
+  lang: z.string().max(16).optional(),
+})
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** Counts what a person sees as characters: an emoji with skin tone or a flag is one. */
+export function countGraphemes(text: string): number {
+  let count = 0
+  for (const _ of graphemes.segment(text)) count++
+  return count
+}
+
+// C0 and C1 control characters other than tab and line breaks: never typed by a person,
+// and trouble in every CSV, PDF and log line that shows the text later.
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
+
+const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]))
+
+export const stepTwoBody = z.object({
+  lang: z.string().max(16).optional(),
+  liked: z
+    .union([z.literal(''), z.string().regex(/^[1-5]$/, message('error.liked.invalid'))], message('error.liked.invalid'))
+    .optional()
+    .transform((value) => (value ? Number(value) : null)),
+  themes: oneOrMany
+    .optional()
+    .transform((value) => value ?? [])
+    .pipe(
+      z
+        .array(z.string().regex(/^\d{1,9}$/, message('error.themes.unknown')).transform(Number), message('error.themes.unknown'))
+        .max(maxThemes, message('error.themes.too_many'))
+        .transform((ids) => [...new Set(ids)]),
+    ),
+  free_text: z
+    .string(message('error.free_text.invalid'))
+    .optional()
+    .transform((value) => value?.normalize('NFC').trim() ?? '')
+    .refine((value) => !controlCharacters.test(value), message('error.free_text.invalid'))
+    .refine((value) => countGraphemes(value) <= maxFreeTextGraphemes, message('error.free_text.too_long'))
+    .transform((value) => (value === '' ? null : value)),
+  age_band: z
+    .union([z.literal(''), z.enum(ageBands, message('error.age_band.invalid'))], message('error.age_band.invalid'))
+    .optional()
+    .transform((value) => (value ? value : null)),
+})
+
+export type StepTwo = z.infer<typeof stepTwoBody>
+
+/** Field → catalog key of the first problem with that field. */
+export function fieldErrors(error: z.ZodError): Record<string, MessageKey> {
+  const errors: Record<string, MessageKey> = {}
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    errors[field] ??= issue.message as MessageKey
+  }
+  return errors
+}

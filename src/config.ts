@@ -1,0 +1,86 @@
+import { z } from 'zod'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/**
+ * TRUST_PROXY is a hop count ("1") or a comma-separated address/CIDR list.
+ * Plain `true` is refused on purpose: it would let anyone forge X-Forwarded-For
+ * and escape every per-client limit.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): number | string[] | false => {
+    if (value === undefined || value === '' || value === 'false' || value === '0') return false
+    if (/^\d+$/.test(value)) return Number(value)
+    if (value === 'true') {
+      ctx.addIssue({ code: 'custom', message: 'must be a hop count or a list of proxy addresses, never "true"' })
+      return z.NEVER
+    }
+    const list = value.split(',').map((part) => part.trim()).filter(Boolean)
+    const address = /^[0-9a-fA-F:.]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/
+    if (list.length === 0 || !list.every((part) => address.test(part))) {
+      ctx.addIssue({ code: 'custom', message: 'must be a hop count or a comma-separated list of IP addresses or CIDR ranges' })
+      return z.NEVER
+    }
+    return list
+  })
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .default('sqlite:data/leervraag.db')
+  .refine((value) => /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'must start with sqlite: (a file path) or postgres:// (a connection URL)',
+  })
+
+const port = z.coerce.number().int().min(1).max(65535).default(3000)
+
+export const configSchema = z.object({
+  PORT: port,
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: databaseUrl,
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://leervraag.example.be' })
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  TRUST_PROXY: trustProxy,
+  /**
+   * Signs the short-lived tokens that let one browser amend its own answer.
+   * When unset, a random secret is generated once and kept in the database,
+   * so that it survives restarts and is shared by every instance.
+   */
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+})
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string
+  publicBaseUrl: string
+  logLevel: (typeof logLevels)[number]
+  trustProxy: number | string[] | false
+  secret: string | undefined
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; a wrong value throws a ConfigError that names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const values = parsed.data
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    logLevel: values.LOG_LEVEL,
+    trustProxy: values.TRUST_PROXY,
+    secret: values.SECRET,
+  }
+}

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './types.ts'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  dialect: Dialect
+  /** The raw better-sqlite3 connection on SQLite (backups, integrity checks); undefined on PostgreSQL. */
+  sqlite?: SQLite.Database
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL only: the schema that every pooled connection uses (tests get one each). */
+  searchPath?: string
+  poolSize?: number
+}
+
+/** `sqlite:data/leervraag.db` → `data/leervraag.db`; `sqlite::memory:` → `:memory:`. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/, '')
+}
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  if (url.startsWith('sqlite:')) return openSqlite(sqlitePath(url))
+  return openPostgres(url, options)
+}
+
+function openSqlite(path: string): DatabaseHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SQLite(path)
+  sqlite.pragma('journal_mode = WAL')
+  // WAL with synchronous=NORMAL (better-sqlite3's default) survives a process crash but
+  // can lose the last commits on a power cut. An answer we acknowledged to a citizen must
+  // survive both, so every commit waits for the WAL to reach the disk. Group commit in the
+  // answer writer keeps this affordable.
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  // Erased contact data and free text must not linger in free pages of the file.
+  sqlite.pragma('secure_delete = ON')
+
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+/**
+ * Kysely's SQLite driver calls `prepare()` for every query; preparing costs about as much
+ * as running a small query, which halves throughput on the citizen routes. Statements are
+ * reusable, so we keep them by SQL text. The set of distinct SQL strings is bounded by the
+ * code (values are always bound), with a cap in case a query builds a variable `in (...)`.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string) {
+      let statement = cache.get(source)
+      if (statement === undefined) {
+        statement = sqlite.prepare(source)
+        if (cache.size >= 500) cache.clear()
+        cache.set(source, statement)
+      }
+      return statement
+    },
+  }
+}
+
+function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    dialect: 'postgres',
+    async close() {
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { type Config, loadConfig } from '../src/config.ts'
+import { type DatabaseHandle, openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { createActivity, createLocation, createPartner, createRegion } from '../src/admin/queries.ts'
+import { createPoster } from '../src/posters/queries.ts'
+import type { Audience } from '../src/db/types.ts'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+/** PostgreSQL when TEST_DATABASE_URL is set (each test gets its own schema), else a fresh SQLite file. */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL
+
+/** A fresh, migrated database that disappears when the test ends. */
+export async function testDatabase(t: Teardown, options: { migrate?: boolean } = {}): Promise<DatabaseHandle & { url: string }> {
+  let handle: DatabaseHandle
+  let url: string
+  if (testDatabaseUrl) {
+    const schema = `t_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: testDatabaseUrl })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    await admin.end()
+    handle = openDatabase(testDatabaseUrl, { searchPath: schema, poolSize: 5 })
+    url = `${testDatabaseUrl}${testDatabaseUrl.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`
+    t.teardown(async () => {
+      await handle.close()
+      const cleanup = new pg.Client({ connectionString: testDatabaseUrl })
+      await cleanup.connect()
+      await cleanup.query(`drop schema ${schema} cascade`)
+      await cleanup.end()
+    })
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'leervraag-test-'))
+    url = `sqlite:${join(dir, 'test.db')}`
+    handle = openDatabase(url)
+    t.teardown(async () => {
+      await handle.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
+  }
+  if (options.migrate !== false) await migrateToLatest(handle.db)
+  return Object.assign(handle, { url })
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://leervraag.example.be', ...overrides })
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  database: DatabaseHandle & { url: string }
+}
+
+export async function buildTestApp(t: Teardown, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await testDatabase(t)
+  const app = await buildApp(testConfig(overrides), { database })
+  t.teardown(() => app.close())
+  return { app, database }
+}
+
+export interface Fixture {
+  regionId: number
+  partnerId: number
+  locationId: number
+  activityId: number
+  posterId: number
+  code: string
+}
+
+let fixtureCounter = 0
+
+/** A region with one partner, location, activity and poster: the smallest world a scan needs. */
+export async function seedPoster(database: DatabaseHandle, options: { audience?: Audience; regionId?: number; language?: string } = {}): Promise<Fixture> {
+  const n = ++fixtureCounter
+  const regionId =
+    options.regionId ?? (await createRegion(database.db, { slug: `regio-${n}`, name: `Regio ${n}`, contactLine: 'Bel de brugfiguur: 012 34 56 78' }))
+  const partnerId = await createPartner(database.db, regionId, `Bibliotheek ${n}`, 'library')
+  const locationId = await createLocation(database.db, regionId, { name: `Bib Tongeren ${n}`, municipality: 'Tongeren' })
+  const activityId = await createActivity(database.db, { partnerId, title: `Repair Café ${n}`, audience: options.audience ?? 'all' })
+  const poster = await createPoster(database.db, { activityId, locationId, language: options.language })
+  return { regionId, partnerId, locationId, activityId, posterId: poster.id, code: poster.code }
+}
+
+/** Encodes a form body the way a browser does. */
+export function form(fields: Record<string, string | string[]>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields)) {
+    for (const one of Array.isArray(value) ? value : [value]) params.append(key, one)
+  }
+  return params.toString()
+}
+
+export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
