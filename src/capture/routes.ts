@@ -67,7 +67,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       await reply
         .code(404)
         .header('cache-control', 'no-store')
-        .view('capture/entry', { ...context, heading: context.t('notfound.title'), body: context.t('notfound.body'), code: rawCode.slice(0, 12) })
+        .view('capture/entry', { ...context, heading: context.t('notfound.title'), message: context.t('notfound.body'), code: rawCode.slice(0, 12) })
       return undefined
     }
     if (poster.status !== 'active') {
@@ -80,7 +80,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       await reply
         .code(status)
         .header('cache-control', 'no-store')
-        .view('capture/message', { ...context, heading: context.t(`inactive.${kind}.title`), body: context.t(`inactive.${kind}.body`) })
+        .view('capture/message', { ...context, heading: context.t(`inactive.${kind}.title`), message: context.t(`inactive.${kind}.body`) })
       return undefined
     }
     return poster
@@ -236,6 +236,6 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     return reply
       .code(403)
       .header('cache-control', 'no-store')
-      .view('capture/message', { ...context, heading: context.t('thanks.title'), body: context.t('error.token.invalid') })
+      .view('capture/message', { ...context, heading: context.t('page.bad_request.title'), message: context.t('error.token.invalid') })
   }
 }
