@@ -1,4 +1,4 @@
-import jsQR from 'jsqr'
+import jsQRModule from 'jsqr'
 import QRCode from 'qrcode'
 import t from 'tap'
 import { qrUrl, shortUrl } from '../../src/posters/qr.ts'
@@ -36,6 +36,9 @@ function rasterise(svg: string, scale = 8): { data: Uint8ClampedArray; width: nu
   }
   return { data, width, height: width }
 }
+
+// jsqr is CommonJS with a default export; under NodeNext its types see the namespace.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof jsQRModule.default
 
 t.test('the QR SVG decodes to exactly the upper-case poster URL', async (t) => {
   const { app, database } = await buildTestApp(t)
