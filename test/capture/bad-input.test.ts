@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setPosterStatus } from '../../src/posters/queries.ts'
-import { buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
+import { answerStepOne, buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
 
 async function responseCount({ database }: TestApp) {
   const row = await database.db.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
@@ -81,9 +81,9 @@ t.test('malformed bodies get a clear 4xx page and store nothing', async (t) => {
 t.test('free text is never rendered unescaped', async (t) => {
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
-  const first = await ctx.app.inject({ method: 'POST', url: `/q/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'yes' }) })
+  const first = await answerStepOne(ctx.app, fixture.code)
   const payload = '"><svg onload=alert(1)><script>alert(2)</script>'
-  const res = await ctx.app.inject({ method: 'POST', url: first.headers.location as string, headers: formHeaders, payload: form({ free_text: payload, liked: '7' }) })
+  const res = await ctx.app.inject({ method: 'POST', url: first.location, headers: formHeaders, payload: form({ free_text: payload, liked: '7' }) })
   t.equal(res.statusCode, 422)
   t.notMatch(res.body, '<svg onload')
   t.notMatch(res.body, '<script>alert')

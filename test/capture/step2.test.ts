@@ -1,12 +1,6 @@
 import t from 'tap'
 import { signAnswerToken } from '../../src/capture/answer-token.ts'
-import { buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
-
-async function answerStepOne({ app }: TestApp, code: string) {
-  const res = await app.inject({ method: 'POST', url: `/q/${code}`, headers: formHeaders, payload: form({ tried_new: 'yes' }) })
-  const location = res.headers.location as string
-  return { location, token: new URL(location, 'http://x').searchParams.get('t')! }
-}
+import { answerStepOne, buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
 
 async function themeIds({ database }: TestApp, regionId: number) {
   const rows = await database.db.selectFrom('themes').select('id').where('region_id', '=', regionId).orderBy('position').execute()
@@ -16,7 +10,7 @@ async function themeIds({ database }: TestApp, regionId: number) {
 t.test('step 2 amends the response of step 1 with a valid token', async (t) => {
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
-  const { location } = await answerStepOne(ctx, fixture.code)
+  const { location } = await answerStepOne(ctx.app, fixture.code)
   const page = await ctx.app.inject({ method: 'GET', url: location })
   t.equal(page.statusCode, 200)
   t.match(page.body, 'Vond je het leuk?')
@@ -55,7 +49,7 @@ t.test('a tampered, expired or foreign token is refused and changes nothing', as
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
   const other = await seedPoster(ctx.database, { regionId: fixture.regionId })
-  const { token } = await answerStepOne(ctx, fixture.code)
+  const { token } = await answerStepOne(ctx.app, fixture.code)
   const [id, expiry, mac] = token.split('.') as [string, string, string]
   const flipped = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A')
   const expired = signAnswerToken(ctx.app.answerSecret, fixture.code, parseInt(id, 36), Math.floor(Date.now() / 1000) - 3 * 3600)
@@ -82,7 +76,7 @@ t.test('a tampered, expired or foreign token is refused and changes nothing', as
 t.test('invalid step 2 input shows the form again with the input and a message, and changes nothing', async (t) => {
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
-  const { location } = await answerStepOne(ctx, fixture.code)
+  const { location } = await answerStepOne(ctx.app, fixture.code)
   const ids = (await themeIds(ctx, fixture.regionId)).map(String)
 
   const tooMany = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ themes: ids.slice(0, 4), free_text: 'mijn <b>tekst</b>' }) })
