@@ -13,7 +13,7 @@ export interface StartOptions {
 export async function start(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
   const database = options.database ?? openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(database.db)
+    await migrateToLatest(database.db, database.schema)
   } catch (error) {
     await database.close().catch(() => {})
     throw error

@@ -15,6 +15,7 @@ declare module 'autocannon' {
     body?: string
     headers?: Record<string, string>
     setupRequest?: (request: Request, context: Record<string, unknown>) => Request
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void
   }
 
   export interface Options {
@@ -26,7 +27,6 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     requests?: Request[]
     timeout?: number
-    warmup?: { connections?: number; duration?: number }
   }
 
   export interface Result {

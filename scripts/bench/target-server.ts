@@ -21,6 +21,12 @@ import { listVisibleThemes } from '../../src/themes/queries.ts'
 
 export type TargetKind = 'hello' | 'app'
 
+export interface StatsMessage {
+  type: 'stats'
+  responses: number
+  stepTwo: number
+}
+
 export interface ReadyMessage {
   type: 'ready'
   port: number
@@ -34,6 +40,8 @@ const defaultPostgresUrl = 'postgres://postgres@127.0.0.1:5432/test'
 interface Target {
   app: FastifyInstance
   cleanup(): Promise<void>
+  /** app only: what is stored, so the bench can check that a 303 really meant a stored answer. */
+  stats?(): Promise<StatsMessage>
 }
 
 async function helloWorld(): Promise<Target> {
@@ -70,18 +78,28 @@ async function benchDatabase(kind: string): Promise<{ database: DatabaseHandle; 
 
 async function leervraag(dbKind: string): Promise<Target & { code: string; themeId: number }> {
   const { database, url, remove } = await benchDatabase(dbKind)
-  await migrateToLatest(database.db)
+  await migrateToLatest(database.db, database.schema)
   const regionId = await createRegion(database.db, { slug: 'bench', name: 'Benchmark' })
   const partnerId = await createPartner(database.db, regionId, 'Bibliotheek Tongeren', 'library')
   const locationId = await createLocation(database.db, regionId, { name: 'Bibliotheek Tongeren', municipality: 'Tongeren' })
   const activityId = await createActivity(database.db, { partnerId, title: 'Repair Café', audience: 'all' })
   const poster = await createPoster(database.db, { activityId, locationId })
   const [theme] = await listVisibleThemes(database.db, regionId)
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url, PUBLIC_BASE_URL: 'https://leervraag.example.be' }), { database })
+  // The bench knows the secret so that it can mint form tickets (see capture/guard.ts)
+  // for each request instead of loading the form first.
+  const config = loadConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url, PUBLIC_BASE_URL: 'https://leervraag.example.be', SECRET: process.env.BENCH_SECRET })
+  const app = await buildApp(config, { database })
   return {
     app,
     code: poster.code,
     themeId: theme!.id,
+    async stats() {
+      const row = await database.db
+        .selectFrom('responses')
+        .select((eb) => [eb.fn.countAll().as('responses'), eb.fn.sum<number>(eb.case().when('step', '=', 2).then(1).else(0).end()).as('stepTwo')])
+        .executeTakeFirstOrThrow()
+      return { type: 'stats', responses: Number(row.responses), stepTwo: Number(row.stepTwo ?? 0) }
+    },
     async cleanup() {
       await database.close()
       await remove()
@@ -109,7 +127,10 @@ async function main() {
     await target.cleanup()
     process.exit(0)
   }
-  process.on('message', (m) => (m === 'stop' ? void stop() : undefined))
+  process.on('message', (m) => {
+    if (m === 'stop') void stop()
+    if (m === 'stats' && target.stats) void target.stats().then((stats) => process.send!(stats))
+  })
   // If the parent dies, do not linger holding a port and a temp database.
   process.on('disconnect', () => void stop())
 }
