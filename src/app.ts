@@ -10,6 +10,7 @@ import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
 import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
+import ops from './ops/routes.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
+  await app.register(ops)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
 
   return app
