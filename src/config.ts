@@ -51,7 +51,8 @@ function postgresUrlParses(value: string): boolean {
   }
 }
 
-const port = z.coerce.number().int().min(1).max(65535).default(3000)
+// 0 asks the system for any free port (tests start servers that way).
+const port = z.coerce.number().int().min(0).max(65535).default(3000)
 
 export const configSchema = z.object({
   PORT: port,
