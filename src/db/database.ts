@@ -105,8 +105,15 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   // An idle pooled connection that the server drops (restart, failover, network cut) emits
   // 'error' on the pool; unhandled, that event would crash the process. The pool discards
   // the connection and makes a new one on the next query.
-  pool.on('error', () => {
-    errors.count++
+  // (counted below, once, by the client's own listener)
+  pool.on('error', () => {})
+  // The same can happen to a connection that is checked out but between two queries; pg
+  // then emits 'error' on the client itself, which must have a listener too. The query in
+  // flight, if any, still fails with the error, and the pool drops the client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {
+      errors.count++
+    })
   })
   // Refused or timed-out connections never reach Kysely's query log: count them here.
   const countedPool = {
