@@ -15,7 +15,7 @@ import { errorForLog } from './ops/log-serializers.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
-import { DailyKeyer, MemoryCounterStore, RateLimiter } from './http/rate-limit.ts'
+import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,7 +84,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
-  app.decorate('rateLimiter', new RateLimiter(new MemoryCounterStore(), new DailyKeyer(handle.db)))
+  const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
+  app.decorate('rateLimiter', rateLimiter)
+  app.addHook('onClose', () => rateLimiter.close())
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)

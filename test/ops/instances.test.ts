@@ -1,4 +1,5 @@
 import t from 'tap'
+import { issueFormTicket } from '../../src/capture/guard.ts'
 import { form, seedPoster, testDatabase, testDatabaseUrl } from '../helpers.ts'
 import { postAnswer, responseIdFromLocation, startServer } from './server-process.ts'
 
@@ -50,6 +51,22 @@ t.test('three instances on one PostgreSQL schema: every acknowledged answer is s
   t.equal(amended.status, 303, 'an answer started on one instance is finished on another')
   const row = await database.db.selectFrom('responses').select(['liked', 'step']).where('id', '=', responseIdFromLocation(step2)!).executeTakeFirstOrThrow()
   t.same(row, { liked: 4, step: 2 })
+
+  // One answer per device per poster per day holds across instances: the device's signed
+  // cookie from instance 0 is honoured by instance 2.
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!
+  t.match(cookie, /^lv_done=/)
+  const before = await database.db.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  const { value } = await database.db.selectFrom('app_secrets').select('value').where('name', '=', 'answer-token').executeTakeFirstOrThrow()
+  const again = await fetch(`${servers[2]!.url}/q/${fixture.code}`, {
+    method: 'POST',
+    headers: { ...formHeaders, cookie, 'user-agent': 'TestPhone/10000' },
+    body: form({ tried_new: 'no', ticket: issueFormTicket(value, fixture.code, Date.now() - 5000) }),
+    redirect: 'manual',
+  })
+  t.match(await again.text(), 'Je hebt hier vandaag al geantwoord', 'the second answer from the same device is refused elsewhere too')
+  const after = await database.db.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  t.equal(Number(after.n), Number(before.n), 'and not stored')
 
   await Promise.all(
     servers.map(async (server) => {
