@@ -12,6 +12,9 @@ import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import routeTable from './auth/route-table.ts'
+import securityHeaders from './auth/security-headers.ts'
+import management from './admin/plugin.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,10 +81,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
+  await app.register(securityHeaders, { publicBaseUrl: config.publicBaseUrl })
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
+  await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(management, { publicBaseUrl: config.publicBaseUrl })
 
   return app
 }

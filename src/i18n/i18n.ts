@@ -1,15 +1,21 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import adminNl from './messages/admin.nl.json' with { type: 'json' }
+import adminEn from './messages/admin.en.json' with { type: 'json' }
 
-export type MessageKey = keyof typeof nl
+export type MessageKey = keyof typeof nl | keyof typeof adminNl
 export type Catalog = Record<MessageKey, string>
 
-/** Each language's own name, its script direction, and its catalog. Dutch comes first. */
+/**
+ * Each language's own name, its script direction, and its catalog. Dutch comes first.
+ * The management pages have their own catalogs (admin.*.json); there is no French one
+ * yet, so French management pages show the Dutch strings.
+ */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
-  fr: { name: 'Français', dir: 'ltr', catalog: fr },
-  en: { name: 'English', dir: 'ltr', catalog: en },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: { ...nl, ...adminNl } },
+  fr: { name: 'Français', dir: 'ltr', catalog: { ...adminNl, ...fr } },
+  en: { name: 'English', dir: 'ltr', catalog: { ...en, ...adminEn } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
