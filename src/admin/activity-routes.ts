@@ -94,7 +94,9 @@ export default async function activityRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/regions/${region.id}/activities/${id}`, 303)
   })
 
+  /** A role without any activity rights gets the 403 page before any lookup; then out-of-scope ids are 404. */
   async function activityOf(request: FastifyRequest, region: Region) {
+    allow(request, 'view', { type: 'activity', regionId: region.id })
     const activity = await findActivity(db, region.id, partnerScope(currentUser(request)), idParam((request.params as Body).activityId))
     if (!activity) throw new NotFound()
     return activity
@@ -188,6 +190,7 @@ export default async function activityRoutes(app: FastifyInstance) {
 
   app.post('/posters/:posterId/status', async (request, reply) => {
     const region = await regionFromUrl(db, request)
+    allow(request, 'view', { type: 'poster', regionId: region.id })
     const poster = await findPoster(db, region.id, partnerScope(currentUser(request)), idParam((request.params as Body).posterId))
     if (!poster) throw new NotFound()
     const user = allow(request, 'manage', { type: 'poster', regionId: region.id, partnerId: poster.partner_id })
