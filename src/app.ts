@@ -12,6 +12,8 @@ import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import { minFillMs } from './capture/guard.ts'
+import { DailyKeyer, MemoryCounterStore, RateLimiter } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
@@ -22,6 +24,7 @@ declare module 'fastify' {
     posterDirectory: PosterDirectory
     responseWriter: ResponseWriter
     answerSecret: string
+    rateLimiter: RateLimiter
   }
 }
 
@@ -30,6 +33,8 @@ export interface BuildOptions {
   database?: DatabaseHandle
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
+  minFillMs?: { step1: number; step2: number }
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -78,6 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
+  app.decorate('rateLimiter', new RateLimiter(new MemoryCounterStore(), new DailyKeyer(handle.db)))
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
@@ -86,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views)
   await app.register(errors)
   await app.register(routeTable)
-  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
 
   return app

@@ -5,6 +5,7 @@ import type { Region } from '../db/types.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 import { setPosterStatus } from '../posters/queries.ts'
 import { themeLabel } from '../themes/queries.ts'
+import { requestLanguage } from '../http/views.ts'
 import { allow, currentUser, regionFromUrl } from './access.ts'
 import {
   activityThemeIds,
@@ -39,12 +40,12 @@ export default async function activityRoutes(app: FastifyInstance) {
 
   async function formData(request: FastifyRequest, region: Region) {
     const user = currentUser(request)
-    const lang = (request.query as Body | undefined)?.lang
+    const lang = requestLanguage(request)
     const [partners, themes] = await Promise.all([listPartners(db, region.id, partnerScope(user)), listThemes(db, region.id)])
     return {
       partners,
       audiences,
-      themes: themes.filter((theme) => theme.hidden === 0).map((theme) => ({ id: theme.id, icon: theme.icon, label: themeLabel(theme, typeof lang === 'string' ? lang : 'nl') })),
+      themes: themes.filter((theme) => theme.hidden === 0).map((theme) => ({ id: theme.id, icon: theme.icon, label: themeLabel(theme, lang) })),
     }
   }
 

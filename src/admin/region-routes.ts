@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../db/errors.ts'
 import type { Region, Role } from '../db/types.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 import { themeLabel } from '../themes/queries.ts'
+import { requestLanguage } from '../http/views.ts'
 import { allow, currentUser, regionFromUrl } from './access.ts'
 import {
   createLocation,
@@ -213,8 +214,8 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
 
   async function themesPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
     const rows = await listThemes(db, region.id)
-    const lang = (request.query as Body | undefined)?.lang
-    const themes = rows.map((row) => ({ ...row, label: themeLabel(row, typeof lang === 'string' ? lang : 'nl') }))
+    const lang = requestLanguage(request)
+    const themes = rows.map((row) => ({ ...row, label: themeLabel(row, lang) }))
     return renderAdmin(request, reply, 'admin/themes', 'admin.themes.title', { themes, values, errors }, { ...menu(region), status })
   }
 

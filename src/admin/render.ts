@@ -2,7 +2,7 @@ import type {} from '@fastify/csrf-protection'
 import createError from '@fastify/error'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
-import type { MessageKey } from '../i18n/i18n.ts'
+import { defaultLanguage, type Language, type MessageKey } from '../i18n/i18n.ts'
 import { languageSwitcher, pageContext, rememberLanguage, requestLanguage } from '../http/views.ts'
 import { type CurrentUser, can } from '../auth/permissions.ts'
 
@@ -25,6 +25,9 @@ export interface PageOptions {
   /** The region whose menu the page shows. */
   region?: { id: number; name: string } | undefined
 }
+
+/** The languages the management pages are written in (admin.*.json); others fall back to Dutch. */
+export const managementLanguages: Language[] = ['nl', 'en']
 
 /** The menu of a region: only the pages this person may open. */
 function regionMenu(user: CurrentUser | null, regionId: number): { href: string; label: MessageKey }[] {
@@ -52,10 +55,12 @@ export async function renderAdmin(
   data: object = {},
   options: PageOptions = {},
 ) {
-  const lang = requestLanguage(request)
+  const requested = requestLanguage(request)
+  const lang = managementLanguages.includes(requested) ? requested : defaultLanguage
   rememberLanguage(request, reply, lang)
   const path = request.url.split('?')[0] ?? '/'
-  const context = pageContext(lang, (t) => (typeof title === 'string' ? t(title) : title(t)), request.method === 'GET' ? languageSwitcher(path) : [])
+  const switcher = request.method === 'GET' ? languageSwitcher(path).filter((link) => managementLanguages.includes(link.code)) : []
+  const context = pageContext(lang, (t) => (typeof title === 'string' ? t(title) : title(t)), switcher)
   const csrf = reply.generateCsrf({ userInfo: request.user?.sessionId ?? anonymousCsrfUser })
   return reply
     .code(options.status ?? 200)

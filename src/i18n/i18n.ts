@@ -1,6 +1,12 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import ar from './messages/ar.json' with { type: 'json' }
+import tr from './messages/tr.json' with { type: 'json' }
+import pl from './messages/pl.json' with { type: 'json' }
+import ro from './messages/ro.json' with { type: 'json' }
+import uk from './messages/uk.json' with { type: 'json' }
+import ti from './messages/ti.json' with { type: 'json' }
 import adminNl from './messages/admin.nl.json' with { type: 'json' }
 import adminEn from './messages/admin.en.json' with { type: 'json' }
 
@@ -8,14 +14,25 @@ export type MessageKey = keyof typeof nl | keyof typeof adminNl
 export type Catalog = Record<MessageKey, string>
 
 /**
- * Each language's own name, its script direction, and its catalog. Dutch comes first.
- * The management pages have their own catalogs (admin.*.json); there is no French one
- * yet, so French management pages show the Dutch strings.
+ * Each language's own name, its script direction, and its catalog. The switcher lists them
+ * in this order: Dutch, French and English first (the languages most visitors share), then
+ * the newcomer languages in the order issue 5 names them. The order is fixed, not sorted by
+ * name, because names in four scripts have no order a reader would recognise, and a person
+ * should find their language in the same place on every page.
+ *
+ * The management pages have their own catalogs (admin.*.json, Dutch and English); in the
+ * other languages a management string falls back to Dutch.
  */
 export const languages = {
   nl: { name: 'Nederlands', dir: 'ltr', catalog: { ...nl, ...adminNl } },
   fr: { name: 'Français', dir: 'ltr', catalog: { ...adminNl, ...fr } },
   en: { name: 'English', dir: 'ltr', catalog: { ...en, ...adminEn } },
+  ar: { name: 'العربية', dir: 'rtl', catalog: { ...adminNl, ...ar } },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...adminNl, ...tr } },
+  pl: { name: 'Polski', dir: 'ltr', catalog: { ...adminNl, ...pl } },
+  ro: { name: 'Română', dir: 'ltr', catalog: { ...adminNl, ...ro } },
+  uk: { name: 'Українська', dir: 'ltr', catalog: { ...adminNl, ...uk } },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...adminNl, ...ti } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
