@@ -10,8 +10,14 @@ import ti from './messages/ti.json' with { type: 'json' }
 import adminNl from './messages/admin.nl.json' with { type: 'json' }
 import adminEn from './messages/admin.en.json' with { type: 'json' }
 
-export type MessageKey = keyof typeof nl | keyof typeof adminNl
-export type Catalog = Record<MessageKey, string>
+/** Keys of the citizen catalogs (every language has all of them). */
+export type CitizenKey = keyof typeof nl
+/** Keys of the management pages' own catalogs (Dutch and English; other languages fall back to Dutch). */
+export type AdminKey = keyof typeof adminNl
+export type MessageKey = CitizenKey | AdminKey
+export type Catalog = Record<CitizenKey, string>
+
+const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNl, en: adminEn }
 
 /**
  * Each language's own name, its script direction, and its catalog. The switcher lists them
@@ -19,20 +25,17 @@ export type Catalog = Record<MessageKey, string>
  * the newcomer languages in the order issue 5 names them. The order is fixed, not sorted by
  * name, because names in four scripts have no order a reader would recognise, and a person
  * should find their language in the same place on every page.
- *
- * The management pages have their own catalogs (admin.*.json, Dutch and English); in the
- * other languages a management string falls back to Dutch.
  */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: { ...nl, ...adminNl } },
-  fr: { name: 'Français', dir: 'ltr', catalog: { ...adminNl, ...fr } },
-  en: { name: 'English', dir: 'ltr', catalog: { ...en, ...adminEn } },
-  ar: { name: 'العربية', dir: 'rtl', catalog: { ...adminNl, ...ar } },
-  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...adminNl, ...tr } },
-  pl: { name: 'Polski', dir: 'ltr', catalog: { ...adminNl, ...pl } },
-  ro: { name: 'Română', dir: 'ltr', catalog: { ...adminNl, ...ro } },
-  uk: { name: 'Українська', dir: 'ltr', catalog: { ...adminNl, ...uk } },
-  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...adminNl, ...ti } },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
+  fr: { name: 'Français', dir: 'ltr', catalog: fr },
+  en: { name: 'English', dir: 'ltr', catalog: en },
+  ar: { name: 'العربية', dir: 'rtl', catalog: ar },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: tr },
+  pl: { name: 'Polski', dir: 'ltr', catalog: pl },
+  ro: { name: 'Română', dir: 'ltr', catalog: ro },
+  uk: { name: 'Українська', dir: 'ltr', catalog: uk },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: ti },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
@@ -51,8 +54,8 @@ const translators = new Map<Language, Translate>()
 export function translator(language: Language): Translate {
   let t = translators.get(language)
   if (t === undefined) {
-    const catalog: Catalog = languages[language].catalog
-    const fallback: Catalog = languages[defaultLanguage].catalog
+    const catalog: Record<string, string | undefined> = { ...adminCatalogs[language], ...languages[language].catalog }
+    const fallback: Record<string, string | undefined> = { ...adminNl, ...languages[defaultLanguage].catalog }
     t = (key, values) => {
       const template = catalog[key] ?? fallback[key] ?? key
       if (values === undefined) return template
