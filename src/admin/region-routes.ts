@@ -324,7 +324,8 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
   app.get('/audit', async (request, reply) => {
     const region = await regionFromUrl(db, request)
     allow(request, 'view', { type: 'audit', regionId: region.id })
-    const entries = await listAudit(db, [region.id])
+    const people = (await listRegionUsers(db, region.id)).map((person) => person.id)
+    const entries = await listAudit(db, [region.id], 200, people)
     return renderAdmin(request, reply, 'admin/audit', 'admin.audit.title', { entries }, menu(region))
   })
 }

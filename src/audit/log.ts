@@ -42,8 +42,12 @@ export interface AuditRow {
   email: string | null
 }
 
-/** The newest entries first; regionIds 'all' for admins, else the coordinator's regions only. */
-export function listAudit(db: Kysely<Database>, regionIds: number[] | 'all', limit = 200): Promise<AuditRow[]> {
+/**
+ * The newest entries first; regionIds 'all' for admins. For a coordinator: the entries of
+ * their regions, plus the entries without a region (sign-ins, refusals) of the people who
+ * work in those regions (`people`).
+ */
+export function listAudit(db: Kysely<Database>, regionIds: number[] | 'all', limit = 200, people: number[] = []): Promise<AuditRow[]> {
   let query = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
@@ -57,6 +61,16 @@ export function listAudit(db: Kysely<Database>, regionIds: number[] | 'all', lim
       'audit_log.detail',
       'users.email',
     ])
-  if (regionIds !== 'all') query = regionIds.length === 0 ? query.where('audit_log.id', '<', 0) : query.where('audit_log.region_id', 'in', regionIds)
+  if (regionIds !== 'all') {
+    query =
+      regionIds.length === 0
+        ? query.where('audit_log.id', '<', 0)
+        : query.where((eb) =>
+            eb.or([
+              eb('audit_log.region_id', 'in', regionIds),
+              ...(people.length > 0 ? [eb.and([eb('audit_log.region_id', 'is', null), eb('audit_log.user_id', 'in', people)])] : []),
+            ]),
+          )
+  }
   return query.orderBy('audit_log.id', 'desc').limit(limit).execute()
 }
