@@ -26,7 +26,7 @@ const flags = z.object({
     .string()
     .optional()
     .transform((value) => (value ? value.split(',').map((name) => name.trim()).filter(Boolean) : names))
-    .refine((list) => list.every((name) => names.includes(name)), { message: `--only takes names from: ${names.join(', ')}` }),
+    .refine((list) => list.every((name) => names.includes(name)), { message: `takes names from: ${names.join(', ')}` }),
   duration: z.coerce.number().positive().max(600).default(5),
   warmup: z.coerce.number().min(0).max(60).default(1),
   connections: z.coerce.number().int().min(1).max(1000).default(50),
