@@ -18,7 +18,7 @@ async function main() {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   })
   const database = openDatabase(config.databaseUrl)
-  await migrateToLatest(database.db, database.schema)
+  await migrateToLatest(database.db)
 
   const { count } = await database.db.selectFrom('regions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()
   if (Number(count) === 0) {

@@ -10,6 +10,8 @@ import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
 import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
+import ops from './ops/routes.ts'
+import { errorForLog } from './ops/log-serializers.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
@@ -43,6 +45,7 @@ function pathOnly(url: string): string {
 /**
  * Log lines never carry who someone is: Fastify's default request serializer logs the
  * client address and port; ours keeps only the method, the path and the request id.
+ * Errors keep only their type, message, code and stack (src/ops/log-serializers.ts).
  */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
@@ -51,6 +54,7 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): F
     serializers: {
       req: (request: { method: string; url: string; id: string }) => ({ method: request.method, path: pathOnly(request.url), id: request.id }),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      err: errorForLog,
     },
   }
 }
@@ -87,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
+  await app.register(ops)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
 
   return app
