@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -60,6 +61,8 @@ async function main() {
   const measurements: Measurement[] = []
   try {
     console.log(`bench: ${chosen.length} benchmarks, ${options.duration} s each after ${options.warmup} s warm-up, ${options.connections} connections, ${options.db}`)
+    // Other work on the machine moves every figure: say how busy it was.
+    console.log(`       load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`)
     for (const benchmark of chosen) {
       process.stdout.write(`  ${benchmark.name} … `)
       const measurement = await benchmark.run({ ...options, target: pool.target })
@@ -71,6 +74,7 @@ async function main() {
   }
 
   console.log(`\n${formatTable(measurements)}\n`)
+  console.log(`load average after the run: ${loadavg()[0]!.toFixed(1)}\n`)
   const verdicts = judge(measurements)
   if (verdicts.length > 0) console.log(`${formatVerdicts(verdicts)}\n`)
 
