@@ -18,6 +18,7 @@ import { formatTable, formatVerdicts, judge, type Measurement, toResults } from 
 const usage = `usage: npm run bench -- [--only name,name] [--duration seconds] [--warmup seconds] [--connections n] [--db sqlite|postgres] [--out file]
 benchmarks:
 ${benchmarks.map((b) => `  ${b.name.padEnd(14)} ${b.description}`).join('\n')}
+Each server is primed with 4 s of GET load when it starts (not with --warmup 0), and each benchmark runs --warmup seconds (default 1) before it is measured.
 --db postgres uses a fresh schema in DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); sqlite_insert is always SQLite.`
 
 const names = benchmarks.map((b) => b.name)
