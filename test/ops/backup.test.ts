@@ -9,12 +9,12 @@ import { openDatabase } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import { verifySqliteBackup } from '../../src/ops/backup.ts'
 import { seedPoster } from '../helpers.ts'
+import { childEnv } from './server-process.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 function runBackup(env: Record<string, string>, args: string[] = []) {
-  const environment: NodeJS.ProcessEnv = { ...process.env, ...env }
-  delete environment.NODE_OPTIONS
+  const environment = childEnv(env)
   const child = spawn('npm', ['run', '--silent', 'backup', '--', ...args], { cwd: root, env: environment })
   let stdout = ''
   let stderr = ''
