@@ -14,6 +14,8 @@ import ops from './ops/routes.ts'
 import { errorForLog } from './ops/log-serializers.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import { minFillMs } from './capture/guard.ts'
+import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +23,7 @@ declare module 'fastify' {
     posterDirectory: PosterDirectory
     responseWriter: ResponseWriter
     answerSecret: string
+    rateLimiter: RateLimiter
   }
 }
 
@@ -29,6 +32,8 @@ export interface BuildOptions {
   database?: DatabaseHandle
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
+  minFillMs?: { step1: number; step2: number }
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -79,6 +84,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
+  const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
+  app.decorate('rateLimiter', rateLimiter)
+  app.addHook('onClose', () => rateLimiter.close())
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
@@ -86,7 +94,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views)
   await app.register(errors)
   await app.register(ops)
-  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
 
   return app
 }

@@ -1,15 +1,33 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import ar from './messages/ar.json' with { type: 'json' }
+import tr from './messages/tr.json' with { type: 'json' }
+import pl from './messages/pl.json' with { type: 'json' }
+import ro from './messages/ro.json' with { type: 'json' }
+import uk from './messages/uk.json' with { type: 'json' }
+import ti from './messages/ti.json' with { type: 'json' }
 
 export type MessageKey = keyof typeof nl
 export type Catalog = Record<MessageKey, string>
 
-/** Each language's own name, its script direction, and its catalog. Dutch comes first. */
+/**
+ * Each language's own name, its script direction, and its catalog. The switcher lists them
+ * in this order: Dutch, French and English first (the languages most visitors share), then
+ * the newcomer languages in the order issue 5 names them. The order is fixed, not sorted by
+ * name, because names in four scripts have no order a reader would recognise, and a person
+ * should find their language in the same place on every page.
+ */
 export const languages = {
   nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
   fr: { name: 'Français', dir: 'ltr', catalog: fr },
   en: { name: 'English', dir: 'ltr', catalog: en },
+  ar: { name: 'العربية', dir: 'rtl', catalog: ar },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: tr },
+  pl: { name: 'Polski', dir: 'ltr', catalog: pl },
+  ro: { name: 'Română', dir: 'ltr', catalog: ro },
+  uk: { name: 'Українська', dir: 'ltr', catalog: uk },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: ti },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
@@ -30,10 +48,13 @@ export function translator(language: Language): Translate {
   if (t === undefined) {
     const catalog: Catalog = languages[language].catalog
     const fallback: Catalog = languages[defaultLanguage].catalog
+    // Numbers are written the way the reader's language writes them (1.234 in Dutch, 1 234 in French).
+    const numbers = new Intl.NumberFormat(language)
+    const format = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value)
     t = (key, values) => {
       const template = catalog[key] ?? fallback[key] ?? key
       if (values === undefined) return template
-      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match))
+      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? format(values[name]!) : match))
     }
     translators.set(language, t)
   }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { errorForLog } from '../../src/ops/log-serializers.ts'
-import { form, formHeaders, seedPoster, testConfig, testDatabase } from '../helpers.ts'
+import { form, formHeaders, seedPoster, testConfig, testDatabase, ticketFrom } from '../helpers.ts'
 
 /** Collects every log line the app writes. */
 function captureLog() {
@@ -28,7 +28,7 @@ t.test('a whole citizen journey at LOG_LEVEL=trace logs no address, user agent, 
   const database = await testDatabase(t)
   const fixture = await seedPoster(database)
   const log = captureLog()
-  const app = await buildApp(testConfig({ LOG_LEVEL: 'trace', TRUST_PROXY: '1' }), { database, logStream: log.stream })
+  const app = await buildApp(testConfig({ LOG_LEVEL: 'trace', TRUST_PROXY: '1' }), { database, logStream: log.stream, minFillMs: { step1: 0, step2: 0 } })
   t.teardown(() => app.close())
 
   const who = {
@@ -42,7 +42,7 @@ t.test('a whole citizen journey at LOG_LEVEL=trace logs no address, user agent, 
     url: `/q/${fixture.code}`,
     ...who,
     headers: { ...who.headers, ...formHeaders },
-    payload: form({ tried_new: 'yes' }),
+    payload: form({ tried_new: 'yes', ticket: ticketFrom(step1.body) }),
   })
   t.equal(answer.statusCode, 303)
   const step2Url = answer.headers.location as string

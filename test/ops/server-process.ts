@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { Kysely } from 'kysely'
+import { issueFormTicket } from '../../src/capture/guard.ts'
+import type { Database } from '../../src/db/types.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -71,4 +74,27 @@ export async function startServer(t: Teardown, env: Record<string, string>, time
 export function responseIdFromLocation(location: string | null): number | undefined {
   const match = /[?&]t=([0-9a-z]+)\./.exec(location ?? '')
   return match ? parseInt(match[1]!, 36) : undefined
+}
+
+/**
+ * A step-1 answer as a phone sends it to a server in another process: with a form ticket
+ * shown a few seconds ago (minted with the server's own secret, read from the shared
+ * database) and a user agent of its own, so that the per-client rate limit sees many
+ * phones rather than one script.
+ */
+export async function postAnswer(
+  db: Kysely<Database>,
+  url: string,
+  code: string,
+  phone: number,
+  fields: Record<string, string> = { tried_new: 'yes' },
+): Promise<Response> {
+  const { value } = await db.selectFrom('app_secrets').select('value').where('name', '=', 'answer-token').executeTakeFirstOrThrow()
+  const ticket = issueFormTicket(value, code, Date.now() - 5000)
+  return fetch(`${url}/q/${code}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `TestPhone/${phone}` },
+    body: new URLSearchParams({ ...fields, ticket }).toString(),
+    redirect: 'manual',
+  })
 }

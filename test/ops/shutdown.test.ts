@@ -1,6 +1,6 @@
 import t from 'tap'
-import { form, seedPoster, testDatabase } from '../helpers.ts'
-import { responseIdFromLocation, startServer } from './server-process.ts'
+import { seedPoster, testDatabase } from '../helpers.ts'
+import { postAnswer, responseIdFromLocation, startServer } from './server-process.ts'
 
 t.test('SIGTERM under load: every answer acknowledged with a 303 is in the database', async (t) => {
   const database = await testDatabase(t)
@@ -12,17 +12,13 @@ t.test('SIGTERM under load: every answer acknowledged with a 303 is in the datab
   let refused = 0
   let signalled = false
   const statuses = new Map<number, number>()
+  let phone = 0
 
   async function worker() {
     // Each worker keeps answering until the server stops taking connections.
     for (let failures = 0; failures < 3; ) {
       try {
-        const res = await fetch(`${server.url}/q/${fixture.code}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form({ tried_new: 'yes' }),
-          redirect: 'manual',
-        })
+        const res = await postAnswer(database.db, server.url, fixture.code, phone++)
         await res.arrayBuffer()
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
         if (res.status === 303) {
