@@ -11,6 +11,9 @@ import { verifySqliteBackup } from '../../src/ops/backup.ts'
 import { seedPoster } from '../helpers.ts'
 import { childEnv } from './server-process.ts'
 
+// Servers start in child processes through tsx: on a busy machine that alone can take tens of seconds.
+t.setTimeout(300_000)
+
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 function runBackup(env: Record<string, string>, args: string[] = []) {

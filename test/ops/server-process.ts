@@ -49,7 +49,7 @@ export function runServer(t: Teardown, env: Record<string, string>) {
 }
 
 /** Starts a server on a free port and resolves when it listens (or rejects with its output). */
-export async function startServer(t: Teardown, env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(t: Teardown, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const server = runServer(t, env)
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.stderr()}${server.stdout()}`)), timeoutMs)
