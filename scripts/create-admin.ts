@@ -21,7 +21,7 @@ try {
   const config = loadConfig()
   const database = openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(database.db, database.schema)
+    await migrateToLatest(database.db)
     if (await findUserByEmail(database.db, email.data)) {
       console.error(`leervraag: ${email.data} already has an account`)
       process.exit(1)
