@@ -1,15 +1,21 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import posterNl from './messages/poster.nl.json' with { type: 'json' }
+import posterEn from './messages/poster.en.json' with { type: 'json' }
+import posterFr from './messages/poster.fr.json' with { type: 'json' }
 
-export type MessageKey = keyof typeof nl
+// Feature catalogs (poster texts, …) live in their own files and merge into each language.
+const nlAll = { ...nl, ...posterNl }
+
+export type MessageKey = keyof typeof nlAll
 export type Catalog = Record<MessageKey, string>
 
 /** Each language's own name, its script direction, and its catalog. Dutch comes first. */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
-  fr: { name: 'Français', dir: 'ltr', catalog: fr },
-  en: { name: 'English', dir: 'ltr', catalog: en },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: nlAll },
+  fr: { name: 'Français', dir: 'ltr', catalog: { ...fr, ...posterFr } },
+  en: { name: 'English', dir: 'ltr', catalog: { ...en, ...posterEn } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
