@@ -131,6 +131,7 @@ export interface Database {
   responses: ResponseTable
   response_themes: ResponseThemeTable
   app_secrets: AppSecretTable
+  poster_scans: PosterScanTable
 }
 
 export type Region = Selectable<RegionTable>
@@ -144,3 +145,10 @@ export type PosterUpdate = Updateable<PosterTable>
 export type Theme = Selectable<ThemeTable>
 export type Response = Selectable<ResponseTable>
 export type NewResponse = Insertable<ResponseTable>
+
+/** Scans of a poster's QR per UTC day: a bare count, nothing about who scanned. */
+export interface PosterScanTable {
+  poster_id: number
+  day: string
+  scans: number
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, Poster, PosterStatus } from '../db/types.ts'
+import type { Audience, Database, Poster, PosterStatus } from '../db/types.ts'
 import { generateCode } from './codes.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 
@@ -51,4 +51,57 @@ export async function createPoster(db: Kysely<Database>, input: NewPoster): Prom
 
 export async function setPosterStatus(db: Kysely<Database>, posterId: number, status: PosterStatus): Promise<void> {
   await db.updateTable('posters').set({ status, updated_at: new Date().toISOString() }).where('id', '=', posterId).execute()
+}
+
+/** A poster with what its print shows, and what decides who may print it. */
+export interface PrintablePoster {
+  id: number
+  code: string
+  status: PosterStatus
+  language: string | null
+  regionId: number
+  partnerId: number
+  activityId: number
+  activityTitle: string
+  audience: Audience
+  locationName: string
+}
+
+function printableQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .innerJoin('locations', 'locations.id', 'posters.location_id')
+    .select([
+      'posters.id',
+      'posters.code',
+      'posters.status',
+      'posters.language',
+      'posters.region_id as regionId',
+      'posters.partner_id as partnerId',
+      'posters.activity_id as activityId',
+      'activities.title as activityTitle',
+      'activities.audience',
+      'locations.name as locationName',
+    ])
+}
+
+export function findPrintablePoster(db: Kysely<Database>, posterId: number): Promise<PrintablePoster | undefined> {
+  return printableQuery(db).where('posters.id', '=', posterId).executeTakeFirst()
+}
+
+/**
+ * The posters of a batch: those of one activity, one partner or one region (whichever
+ * are given, all must hold), in print order. Retired posters are left out: a batch is
+ * for hanging up, and a retired poster answers "no longer in use".
+ */
+export function printablePosters(
+  db: Kysely<Database>,
+  scope: { activityId?: number; partnerId?: number; regionIds?: readonly number[] },
+): Promise<PrintablePoster[]> {
+  let query = printableQuery(db).where('posters.status', '!=', 'retired')
+  if (scope.activityId !== undefined) query = query.where('posters.activity_id', '=', scope.activityId)
+  if (scope.partnerId !== undefined) query = query.where('posters.partner_id', '=', scope.partnerId)
+  if (scope.regionIds !== undefined) query = query.where('posters.region_id', 'in', scope.regionIds.length > 0 ? [...scope.regionIds] : [-1])
+  return query.orderBy('activities.title').orderBy('locations.name').orderBy('posters.id').execute()
 }
