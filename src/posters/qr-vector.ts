@@ -1,3 +1,5 @@
+import { promisify } from 'node:util'
+import { crc32, deflate } from 'node:zlib'
 import QRCode from 'qrcode'
 import type { ErrorCorrection } from './qr.ts'
 
@@ -25,6 +27,8 @@ export interface QrSymbol {
    * in a row: about a third of the rectangles that one square per module would need.
    */
   runs: Array<{ row: number; column: number; length: number }>
+  /** 1 for a dark module, row by row (`size × size`). */
+  modules: Uint8Array
 }
 
 export function qrSymbol(text: string, errorCorrectionLevel: ErrorCorrection = 'M'): QrSymbol {
@@ -42,7 +46,7 @@ export function qrSymbol(text: string, errorCorrectionLevel: ErrorCorrection = '
       }
     }
   }
-  return { version, size, runs }
+  return { version, size, runs, modules: Uint8Array.from(modules.data) }
 }
 
 /** The width of the symbol with its quiet zone, in modules. */
@@ -66,11 +70,58 @@ export function qrSvgDocument(symbol: QrSymbol, sizePx = 512): string {
 
 export const pngSizes = { min: 512, max: 4096 } as const
 
+const deflateAsync = promisify(deflate)
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(type, 4, 'latin1')
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
+  return Buffer.concat([head, data, crc])
+}
+
 /**
- * The bare QR as a PNG of exactly `sizePx` pixels square (quiet zone included). qrcode
- * spreads the rounding over the modules, so a module may be one pixel wider than its
- * neighbour: invisible to a scanner at these sizes.
+ * The bare QR as a black-and-white PNG of exactly `sizePx` pixels square, quiet zone
+ * included. Written here rather than with qrcode's PNG renderer, which fills every pixel
+ * in JavaScript (4 s of blocked event loop for 4096 px): a 1-bit image is 512 bytes per
+ * row at 4096 px, rows repeat within a module, and the compression runs on libuv's
+ * thread pool. When the size is not a multiple of the module count, module edges fall
+ * on the nearest pixel, so modules differ by at most one pixel: invisible to a scanner.
  */
-export function qrPng(text: string, errorCorrectionLevel: ErrorCorrection, sizePx: number): Promise<Buffer> {
-  return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel, margin: quietZone, width: sizePx })
+export async function qrPng(symbol: QrSymbol, sizePx: number): Promise<Buffer> {
+  const total = withQuietZone(symbol)
+  const moduleAt = (pixel: number) => Math.floor((pixel * total) / sizePx) - quietZone
+  const rowBytes = Math.ceil(sizePx / 8)
+  const raw = Buffer.alloc((rowBytes + 1) * sizePx)
+  let previousModuleRow = Number.NaN
+  let previousOffset = 0
+  for (let y = 0; y < sizePx; y++) {
+    const offset = y * (rowBytes + 1)
+    const moduleRow = moduleAt(y)
+    // Filter byte 0 (none) stays 0 from Buffer.alloc.
+    if (moduleRow === previousModuleRow) {
+      raw.copy(raw, offset, previousOffset, previousOffset + rowBytes + 1)
+      continue
+    }
+    for (let x = 0; x < sizePx; x++) {
+      const column = moduleAt(x)
+      const dark = moduleRow >= 0 && moduleRow < symbol.size && column >= 0 && column < symbol.size && symbol.modules[moduleRow * symbol.size + column] === 1
+      // Grayscale at 1 bit: 1 is white.
+      if (!dark) raw[offset + 1 + (x >> 3)]! |= 0x80 >> (x & 7)
+    }
+    previousModuleRow = moduleRow
+    previousOffset = offset
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(sizePx, 0)
+  header.writeUInt32BE(sizePx, 4)
+  header[8] = 1 // bit depth
+  header[9] = 0 // grayscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', await deflateAsync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
 }

@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import jsQR from 'jsqr'
+import jsQRModule from 'jsqr'
 import { PNG } from 'pngjs'
+
+// jsqr is CommonJS with a default export; under NodeNext its types see the namespace.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof jsQRModule.default
 
 /**
  * Real tools on a real PDF: poppler renders and extracts text, zbar decodes QR codes the
