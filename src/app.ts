@@ -12,6 +12,8 @@ import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import { minFillMs } from './capture/guard.ts'
+import { DailyKeyer, MemoryCounterStore, RateLimiter } from './http/rate-limit.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +21,7 @@ declare module 'fastify' {
     posterDirectory: PosterDirectory
     responseWriter: ResponseWriter
     answerSecret: string
+    rateLimiter: RateLimiter
   }
 }
 
@@ -27,6 +30,8 @@ export interface BuildOptions {
   database?: DatabaseHandle
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
+  minFillMs?: { step1: number; step2: number }
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -75,13 +80,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
+  app.decorate('rateLimiter', new RateLimiter(new MemoryCounterStore(), new DailyKeyer(handle.db)))
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
-  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
 
   return app
 }

@@ -8,7 +8,7 @@ async function main() {
   const config = loadConfig()
   const database = openDatabase(config.databaseUrl)
   try {
-    await migrateToLatest(database.db)
+    await migrateToLatest(database.db, database.schema)
   } catch (error) {
     await database.close().catch(() => {})
     throw error

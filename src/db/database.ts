@@ -10,6 +10,8 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface DatabaseHandle {
   db: Kysely<Database>
   dialect: Dialect
+  /** PostgreSQL: the schema the app works in (for the migration tables); undefined on SQLite. */
+  schema?: string
   /** The raw better-sqlite3 connection on SQLite (backups, integrity checks); undefined on PostgreSQL. */
   sqlite?: SQLite.Database
   close(): Promise<void>
@@ -88,6 +90,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     dialect: 'postgres',
+    schema: options.searchPath ?? 'public',
     async close() {
       await db.destroy()
     },

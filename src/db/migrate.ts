@@ -19,13 +19,19 @@ class FolderMigrationProvider implements MigrationProvider {
 
 export class MigrationError extends Error {}
 
-export function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider() })
+/**
+ * `schema` names the PostgreSQL schema that holds the migration tables. It must be given
+ * there: Kysely looks for its tables in every schema of the database, so with several
+ * schemas (one per test, or per tenant) it would find another schema's tables and skip
+ * creating its own.
+ */
+export function migrator(db: Kysely<any>, schema?: string): Migrator {
+  return new Migrator({ db, provider: new FolderMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) })
 }
 
 /** Brings the schema up to date; throws a MigrationError with one clear sentence when it cannot. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const result = await migrator(db).migrateToLatest()
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
+  const result = await migrator(db, schema).migrateToLatest()
   if (result.error) {
     const error = result.error as Error
     const failed = result.results?.find((r) => r.status === 'Error')
@@ -38,7 +44,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
 }
 
 /** True when every known migration has run (for /readyz). */
-export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
-  const migrations = await migrator(db).getMigrations()
+export async function migrationsCurrent(db: Kysely<any>, schema?: string): Promise<boolean> {
+  const migrations = await migrator(db, schema).getMigrations()
   return migrations.every((m) => m.executedAt !== undefined)
 }

@@ -71,6 +71,8 @@ export interface PosterTable {
   language: string | null
   created_at: string
   updated_at: string
+  /** 1: one answer per device per day (signed cookie); 0: off. Kiosks never apply it. */
+  one_answer_per_device: ColumnType<number, number | undefined, number>
 }
 
 export interface ThemeTable {
@@ -105,6 +107,8 @@ export interface ResponseTable {
   free_text: string | null
   /** The furthest step reached: 1 after the first tap, 2 after the optional page. */
   step: number
+  /** The random key of the form that was answered: a double submit finds the same row. */
+  idempotency_key: string | null
 }
 
 export interface ResponseThemeTable {

@@ -1,9 +1,21 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import ar from './messages/ar.json' with { type: 'json' }
+import tr from './messages/tr.json' with { type: 'json' }
+import pl from './messages/pl.json' with { type: 'json' }
+import ro from './messages/ro.json' with { type: 'json' }
+import uk from './messages/uk.json' with { type: 'json' }
+import ti from './messages/ti.json' with { type: 'json' }
 import posterNl from './messages/poster.nl.json' with { type: 'json' }
 import posterEn from './messages/poster.en.json' with { type: 'json' }
 import posterFr from './messages/poster.fr.json' with { type: 'json' }
+import posterAr from './messages/poster.ar.json' with { type: 'json' }
+import posterTr from './messages/poster.tr.json' with { type: 'json' }
+import posterPl from './messages/poster.pl.json' with { type: 'json' }
+import posterRo from './messages/poster.ro.json' with { type: 'json' }
+import posterUk from './messages/poster.uk.json' with { type: 'json' }
+import posterTi from './messages/poster.ti.json' with { type: 'json' }
 
 // Feature catalogs (poster texts, …) live in their own files and merge into each language.
 const nlAll = { ...nl, ...posterNl }
@@ -11,11 +23,23 @@ const nlAll = { ...nl, ...posterNl }
 export type MessageKey = keyof typeof nlAll
 export type Catalog = Record<MessageKey, string>
 
-/** Each language's own name, its script direction, and its catalog. Dutch comes first. */
+/**
+ * Each language's own name, its script direction, and its catalog. The switcher lists them
+ * in this order: Dutch, French and English first (the languages most visitors share), then
+ * the newcomer languages in the order issue 5 names them. The order is fixed, not sorted by
+ * name, because names in four scripts have no order a reader would recognise, and a person
+ * should find their language in the same place on every page.
+ */
 export const languages = {
   nl: { name: 'Nederlands', dir: 'ltr', catalog: nlAll },
   fr: { name: 'Français', dir: 'ltr', catalog: { ...fr, ...posterFr } },
   en: { name: 'English', dir: 'ltr', catalog: { ...en, ...posterEn } },
+  ar: { name: 'العربية', dir: 'rtl', catalog: { ...ar, ...posterAr } },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...tr, ...posterTr } },
+  pl: { name: 'Polski', dir: 'ltr', catalog: { ...pl, ...posterPl } },
+  ro: { name: 'Română', dir: 'ltr', catalog: { ...ro, ...posterRo } },
+  uk: { name: 'Українська', dir: 'ltr', catalog: { ...uk, ...posterUk } },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...ti, ...posterTi } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
