@@ -10,6 +10,7 @@ import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
 import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
+import scanCounter from './posters/scans.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
+  await app.register(scanCounter)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
 
   return app
