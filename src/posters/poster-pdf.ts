@@ -6,6 +6,7 @@ import {
   labelPositions,
   labelStocks,
   type LabelStock,
+  isPosterFormat,
   isStickerFormat,
   mm,
   pageSize,
@@ -278,8 +279,9 @@ function addPage(doc: PDFKit.PDFDocument, format: PosterFormat): void {
  * tent, one full sheet of identical stickers for a sticker format.
  */
 export function addPosterPages(doc: PDFKit.PDFDocument, poster: PosterContent, options: PrintOptions): void {
-  const texts = posterTexts(poster, options)
   const format = options.format
+  if (!isPosterFormat(format)) throw new TypeError(`unknown poster format ${String(format)}`)
+  const texts = posterTexts(poster, options)
   addPage(doc, format)
   if (format === 'tent') drawTent(doc, texts)
   else if (isStickerFormat(format)) {
