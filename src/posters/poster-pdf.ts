@@ -172,7 +172,8 @@ function drawQr(doc: PDFKit.PDFDocument, symbol: QrSymbol, x: number, y: number,
 
 /**
  * A4/A3/A5 portrait. Designed on A4 in millimetres and scaled to the page: the QR with
- * its quiet zone is 112 mm wide on A4 (a symbol of about 8.5–9 cm), 158 mm on A3.
+ * its quiet zone is 118 mm wide on A4 (the symbol itself 8.9 cm at version 2, 9.3 cm at
+ * version 3), 167 mm on A3 (symbol 12.6–13.1 cm), 83 mm on A5.
  */
 function drawPortrait(doc: PDFKit.PDFDocument, texts: PosterTexts, widthMm: number): void {
   const k = widthMm / paper.a4.width
@@ -183,15 +184,15 @@ function drawPortrait(doc: PDFKit.PDFDocument, texts: PosterTexts, widthMm: numb
 
   doc.rect(0, 0, mm(widthMm), mm(8 * k)).fillColor(accent).fill()
   drawStack(doc, [{ text: texts.brand, bold: true, color: accent }], box(margin, 12, inner, 8), { max: pt(12), min: pt(8) })
-  drawStack(doc, bilingual(texts.question, true), box(margin, 22, inner, 62), { max: pt(36), min: pt(12), align: 'center', valign: 'center' })
-  drawStack(doc, bilingual(texts.scan, false), box(margin, 85, inner, 13), { max: pt(13), min: pt(7), align: 'center', valign: 'bottom' })
-  const qrSide = 112
-  drawQr(doc, texts.qr, mm(((paper.a4.width - qrSide) / 2) * k), mm(98 * k), mm(qrSide * k))
+  drawStack(doc, bilingual(texts.question, true), box(margin, 22, inner, 59), { max: pt(36), min: pt(12), align: 'center', valign: 'center' })
+  drawStack(doc, bilingual(texts.scan, false), box(margin, 84, inner, 13), { max: pt(13), min: pt(7), align: 'center', valign: 'bottom' })
+  const qrSide = 118
+  drawQr(doc, texts.qr, mm(((paper.a4.width - qrSide) / 2) * k), mm(97 * k), mm(qrSide * k))
   // Under the QR, outside its quiet zone: the address and the code, for people who type.
-  drawStack(doc, [{ text: texts.url, bold: true }], box(margin, 211, inner, 11), { max: pt(22), min: pt(10), align: 'center' })
-  drawStack(doc, [{ text: texts.codeLine, color: soft }], box(margin, 222, inner, 8), { max: pt(14), min: pt(8), align: 'center' })
-  doc.moveTo(mm(60 * k), mm(235 * k)).lineTo(mm(150 * k), mm(235 * k)).lineWidth(pt(0.8)).strokeColor(accent).stroke()
-  drawStack(doc, [{ text: texts.activity, bold: true }], box(margin, 239, inner, 19), { max: pt(24), min: pt(10), align: 'center', valign: 'bottom' })
+  drawStack(doc, [{ text: texts.url, bold: true }], box(margin, 215, inner, 10), { max: pt(22), min: pt(10), align: 'center' })
+  drawStack(doc, [{ text: texts.codeLine, color: soft }], box(margin, 225, inner, 7), { max: pt(14), min: pt(8), align: 'center' })
+  doc.moveTo(mm(60 * k), mm(236 * k)).lineTo(mm(150 * k), mm(236 * k)).lineWidth(pt(0.8)).strokeColor(accent).stroke()
+  drawStack(doc, [{ text: texts.activity, bold: true }], box(margin, 240, inner, 18), { max: pt(24), min: pt(10), align: 'center', valign: 'bottom' })
   drawStack(doc, [{ text: texts.location }], box(margin, 259, inner, 11), { max: pt(16), min: pt(8), align: 'center' })
   drawStack(doc, bilingual(texts.hint, false).map((line) => ({ ...line, color: soft })), box(margin, 271, inner, 12), { max: pt(10), min: pt(6), align: 'center', gap: 0.1 })
 }

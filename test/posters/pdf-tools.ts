@@ -84,6 +84,16 @@ export function decodePngRegion(png: Buffer, dpi: number, region?: { x: number; 
   return jsQR(pixels, width, height)?.data
 }
 
+/** The printed width of the QR symbol (finder pattern edge to edge, no quiet zone) in millimetres. */
+export function qrWidthMm(png: Buffer, dpi: number): number | undefined {
+  const image = PNG.sync.read(png)
+  const found = jsQR(new Uint8ClampedArray(image.data), image.width, image.height)
+  if (!found) return undefined
+  // The corners jsQR reports are the symbol's outer corners.
+  const px = Math.hypot(found.location.topRightCorner.x - found.location.topLeftCorner.x, found.location.topRightCorner.y - found.location.topLeftCorner.y)
+  return (px / dpi) * 25.4
+}
+
 /** The text of a PDF as a reader's copy-paste would give it (poppler's pdftotext); `crop` in points. */
 export async function pdfText(pdf: Buffer, crop?: { x: number; y: number; width: number; height: number }): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'leervraag-pdf-'))

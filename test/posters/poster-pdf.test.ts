@@ -5,7 +5,7 @@ import { type LabelStock, labelPositions, labelStocks, labelsPerSheet, posterFor
 import { posterLanguages, posterPdf, type PosterContent, type PrintOptions } from '../../src/posters/poster-pdf.ts'
 import { qrUrl, shortUrl } from '../../src/posters/qr.ts'
 import { qrSymbol } from '../../src/posters/qr-vector.ts'
-import { decodePdf, decodePngRegion, decodeQrFile, mediaBoxes, pageCount, pdfText, renderPages } from './pdf-tools.ts'
+import { decodePdf, decodePngRegion, decodeQrFile, mediaBoxes, pageCount, pdfText, qrWidthMm, renderPages } from './pdf-tools.ts'
 
 const base = 'https://leervraag.example.be'
 const poster: PosterContent = { code: 'K7M2QX', activityTitle: 'Repair Café', locationName: 'Bib Tongeren', audience: 'all' }
@@ -57,6 +57,19 @@ t.test('the printed QR decodes to exactly the poster URL, on A4, A3, A5, at leve
       const [codes] = await decodePdf(pdf, { dpi: format === 'a3' ? 72 : 100 })
       t.same(codes, ['HTTPS://LEERVRAAG.EXAMPLE.BE/Q/K7M2QX'], `${format} at ${errorCorrection}`)
     }
+  }
+})
+
+t.test('the QR is about 9 cm on A4 and 13 cm on A3, readable from a few metres', async (t) => {
+  for (const [format, from, to] of [
+    ['a4', 85, 95],
+    ['a3', 120, 135],
+    ['a5', 60, 68],
+  ] as const) {
+    const { files, cleanup } = await renderPages(await posterPdf(poster, options({ format })), { dpi: 100 })
+    t.teardown(cleanup)
+    const width = qrWidthMm(readFileSync(files[0]!), 100)
+    t.ok(width !== undefined && width >= from && width <= to, `${format}: symbol ${width?.toFixed(1)} mm`)
   }
 })
 
