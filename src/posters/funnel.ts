@@ -1,13 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Database, PosterStatus } from '../db/types.ts'
 import { scanDay } from './scans.ts'
+import { type PosterScope, whereInScope } from './scope.ts'
 
-/** Which posters a funnel covers: a user's scope, narrowed further by the page's filters. */
-export interface PosterScope {
-  regionIds?: readonly number[]
-  partnerId?: number
-  activityId?: number
-}
+export type { PosterScope } from './scope.ts'
 
 /** Scans → answered step 1 → answered step 2, over one period. */
 export interface Funnel {
@@ -40,15 +36,6 @@ export function last30DaysFrom(today: string): string {
   const day = new Date(`${today}T00:00:00Z`)
   day.setUTCDate(day.getUTCDate() - 29)
   return scanDay(day)
-}
-
-function applyScope<T extends { where: (...args: any[]) => T }>(query: T, table: 'posters' | 'responses', scope: PosterScope): T {
-  let q = query
-  // An empty region list means "no region", not "every region".
-  if (scope.regionIds !== undefined) q = q.where(`${table}.region_id`, 'in', scope.regionIds.length > 0 ? [...scope.regionIds] : [-1])
-  if (scope.partnerId !== undefined) q = q.where(`${table}.partner_id`, '=', scope.partnerId)
-  if (scope.activityId !== undefined) q = q.where(`${table}.activity_id`, '=', scope.activityId)
-  return q
 }
 
 /**
@@ -95,9 +82,9 @@ export async function posterFunnels(db: Kysely<Database>, scope: PosterScope, to
     .orderBy('locations.name')
 
   const [posterRows, scanRows, answerRows] = await Promise.all([
-    applyScope(posters, 'posters', scope).execute(),
-    applyScope(scans, 'posters', scope).execute(),
-    applyScope(answers, 'responses', scope).execute(),
+    whereInScope(posters, 'posters', scope).execute(),
+    whereInScope(scans, 'posters', scope).execute(),
+    whereInScope(answers, 'responses', scope).execute(),
   ])
   // SUM and COUNT come back as strings on PostgreSQL (bigint/numeric), numbers on SQLite.
   const scanBy = new Map(scanRows.map((row) => [row.posterId, { all: Number(row.all ?? 0), recent: Number(row.recent ?? 0) }]))

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Audience, Database, Poster, PosterStatus } from '../db/types.ts'
 import { generateCode } from './codes.ts'
 import { isUniqueViolation } from '../db/errors.ts'
+import { type PosterScope, whereInScope } from './scope.ts'
 
 export interface NewPoster {
   activityId: number
@@ -91,17 +92,11 @@ export function findPrintablePoster(db: Kysely<Database>, posterId: number): Pro
 }
 
 /**
- * The posters of a batch: those of one activity, one partner or one region (whichever
- * are given, all must hold), in print order. Retired posters are left out: a batch is
- * for hanging up, and a retired poster answers "no longer in use".
+ * The posters of a batch: those of one activity, one partner or one region inside the
+ * person's scope, in print order. Retired posters are left out: a batch is for hanging
+ * up, and a retired poster answers "no longer in use".
  */
-export function printablePosters(
-  db: Kysely<Database>,
-  scope: { activityId?: number; partnerId?: number; regionIds?: readonly number[] },
-): Promise<PrintablePoster[]> {
-  let query = printableQuery(db).where('posters.status', '!=', 'retired')
-  if (scope.activityId !== undefined) query = query.where('posters.activity_id', '=', scope.activityId)
-  if (scope.partnerId !== undefined) query = query.where('posters.partner_id', '=', scope.partnerId)
-  if (scope.regionIds !== undefined) query = query.where('posters.region_id', 'in', scope.regionIds.length > 0 ? [...scope.regionIds] : [-1])
+export function printablePosters(db: Kysely<Database>, scope: PosterScope): Promise<PrintablePoster[]> {
+  const query = whereInScope(printableQuery(db).where('posters.status', '!=', 'retired'), 'posters', scope)
   return query.orderBy('activities.title').orderBy('locations.name').orderBy('posters.id').execute()
 }

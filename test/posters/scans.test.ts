@@ -111,7 +111,7 @@ t.test('the funnel shows scans → step 1 → step 2 per poster and per activity
   await answer(database, first, '2026-10-29T23:00:00.000Z', 2)
   await answer(database, { ...first, posterId: second, locationId: secondLocation }, '2026-11-01T12:00:00.000Z', 1)
 
-  const posters = await posterFunnels(database.db, { partnerId: first.partnerId }, today)
+  const posters = await posterFunnels(database.db, { partnerIds: [first.partnerId] }, today)
   t.equal(posters.length, 2, 'only the partner’s own posters')
   const one = posters.find((row) => row.posterId === first.posterId)!
   t.same(one.last30Days, { scans: 13, step1: 3, step2: 1 })
@@ -130,7 +130,9 @@ t.test('the funnel shows scans → step 1 → step 2 per poster and per activity
   t.equal(region.length, 3, 'a region scope sees every partner')
   t.same(region.find((row) => row.posterId === other.posterId)!.last30Days, { scans: 50, step1: 0, step2: 0 })
   t.same(await posterFunnels(database.db, { regionIds: [] }, today), [], 'no regions: nothing')
-  t.ok((await posterFunnels(database.db, { partnerId: first.partnerId })).length === 2, 'today by default')
+  t.equal((await posterFunnels(database.db, {}, today)).length, 3, 'an admin sees all')
+  t.equal((await posterFunnels(database.db, { partnerIds: [first.partnerId], regionIds: [first.regionId + 1000] }, today)).length, 0, 'both limits hold')
+  t.ok((await posterFunnels(database.db, { partnerIds: [first.partnerId] })).length === 2, 'today by default')
   t.match(scanDay(), /^\d{4}-\d{2}-\d{2}$/)
 })
 
