@@ -18,6 +18,8 @@ import posterUk from './messages/poster.uk.json' with { type: 'json' }
 import posterTi from './messages/poster.ti.json' with { type: 'json' }
 
 // Feature catalogs (poster texts, …) live in their own files and merge into each language.
+// Printed poster texts exist in every language; the poster management texts only in Dutch,
+// English and French, so the others start from Dutch (`...posterNl`).
 const nlAll = { ...nl, ...posterNl }
 
 export type MessageKey = keyof typeof nlAll
@@ -34,12 +36,12 @@ export const languages = {
   nl: { name: 'Nederlands', dir: 'ltr', catalog: nlAll },
   fr: { name: 'Français', dir: 'ltr', catalog: { ...fr, ...posterFr } },
   en: { name: 'English', dir: 'ltr', catalog: { ...en, ...posterEn } },
-  ar: { name: 'العربية', dir: 'rtl', catalog: { ...ar, ...posterAr } },
-  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...tr, ...posterTr } },
-  pl: { name: 'Polski', dir: 'ltr', catalog: { ...pl, ...posterPl } },
-  ro: { name: 'Română', dir: 'ltr', catalog: { ...ro, ...posterRo } },
-  uk: { name: 'Українська', dir: 'ltr', catalog: { ...uk, ...posterUk } },
-  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...ti, ...posterTi } },
+  ar: { name: 'العربية', dir: 'rtl', catalog: { ...ar, ...posterNl, ...posterAr } },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...tr, ...posterNl, ...posterTr } },
+  pl: { name: 'Polski', dir: 'ltr', catalog: { ...pl, ...posterNl, ...posterPl } },
+  ro: { name: 'Română', dir: 'ltr', catalog: { ...ro, ...posterNl, ...posterRo } },
+  uk: { name: 'Українська', dir: 'ltr', catalog: { ...uk, ...posterNl, ...posterUk } },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...ti, ...posterNl, ...posterTi } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
