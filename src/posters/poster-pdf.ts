@@ -121,7 +121,7 @@ interface StackStyle {
  * into the QR. Below the minimum, pdfkit's `height` cuts the text off with an ellipsis:
  * nothing ever leaves its box.
  */
-function drawStack(doc: PDFKit.PDFDocument, lines: Line[], box: Box, style: StackStyle): void {
+function drawStack(doc: PDFKit.PDFDocument, lines: Line[], box: Box, style: StackStyle, sizes?: Map<string, number>): void {
   const present = lines.filter((line) => line.text !== '')
   if (present.length === 0) return
   const gapShare = style.gap ?? 0.25
@@ -131,12 +131,15 @@ function drawStack(doc: PDFKit.PDFDocument, lines: Line[], box: Box, style: Stac
       doc.font(line.bold ? 'bold' : 'regular').fontSize(lineSize)
       return sum + doc.heightOfString(line.text, { width: box.w, lineGap: 0 }) + (index > 0 ? size * gapShare : 0)
     }, 0)
-  let size = style.max
+  // A sheet repeats the same sticker: its sizes are measured once (`sizes`), not 21 times.
+  const key = sizes && `${box.w}|${box.h}|${style.max}|${present.map((line) => line.text).join('\n')}`
+  let size = key !== undefined ? (sizes!.get(key) ?? style.max) : style.max
   let height = measure(size)
   while (height > box.h && size > style.min) {
     size = Math.max(style.min, size * 0.93)
     height = measure(size)
   }
+  if (key !== undefined) sizes!.set(key, size)
   let y = box.y
   if (style.valign === 'center') y += Math.max(0, (box.h - height) / 2)
   if (style.valign === 'bottom') y += Math.max(0, box.h - height)
@@ -242,7 +245,7 @@ function drawTent(doc: PDFKit.PDFDocument, texts: PosterTexts): void {
  * words beside it. On a 38.1 mm label the QR with quiet zone is 37 mm (the symbol about
  * 28 mm); on a 67.7 mm label it is 57 mm.
  */
-function drawSticker(doc: PDFKit.PDFDocument, texts: PosterTexts, stock: LabelStock, x: number, y: number): void {
+function drawSticker(doc: PDFKit.PDFDocument, texts: PosterTexts, stock: LabelStock, x: number, y: number, sizes?: Map<string, number>): void {
   const qrSide = Math.min(stock.height - 1, stock.width * 0.58)
   drawQr(doc, texts.qr, mm(x + 0.5), mm(y + (stock.height - qrSide) / 2), mm(qrSide))
   const left = x + qrSide + 1
@@ -254,11 +257,11 @@ function drawSticker(doc: PDFKit.PDFDocument, texts: PosterTexts, stock: LabelSt
   // The address breaks after the host, where a reader expects it, not at a random letter.
   const slash = texts.url.indexOf('/')
   const url = slash > 0 ? `${texts.url.slice(0, slash)}\n${texts.url.slice(slash)}` : texts.url
-  drawStack(doc, [{ text: texts.activity, bold: true }], part(0, 0.2), { max: 8 * scale, min: 4.5 })
-  drawStack(doc, [{ text: texts.location }], part(0.2, 0.13), { max: 7 * scale, min: 4 })
-  drawStack(doc, bilingual(texts.question, true), part(0.35, 0.37), { max: 8 * scale, min: 4, valign: 'center', gap: 0.15 })
-  drawStack(doc, [{ text: url, bold: true }], part(0.73, 0.17), { max: 6.5 * scale, min: 4 })
-  drawStack(doc, [{ text: texts.codeLine, color: soft }], part(0.9, 0.1), { max: 6 * scale, min: 4 })
+  drawStack(doc, [{ text: texts.activity, bold: true }], part(0, 0.2), { max: 8 * scale, min: 4.5 }, sizes)
+  drawStack(doc, [{ text: texts.location }], part(0.2, 0.13), { max: 7 * scale, min: 4 }, sizes)
+  drawStack(doc, bilingual(texts.question, true), part(0.35, 0.37), { max: 8 * scale, min: 4, valign: 'center', gap: 0.15 }, sizes)
+  drawStack(doc, [{ text: url, bold: true }], part(0.73, 0.17), { max: 6.5 * scale, min: 4 }, sizes)
+  drawStack(doc, [{ text: texts.codeLine, color: soft }], part(0.9, 0.1), { max: 6 * scale, min: 4 }, sizes)
 }
 
 /** A document with the poster fonts registered under the names the drawing code uses. */
@@ -287,7 +290,8 @@ export function addPosterPages(doc: PDFKit.PDFDocument, poster: PosterContent, o
   if (format === 'tent') drawTent(doc, texts)
   else if (isStickerFormat(format)) {
     const stock: LabelStock = labelStocks[format]
-    for (const at of labelPositions(stock)) drawSticker(doc, texts, stock, at.x, at.y)
+    const sizes = new Map<string, number>()
+    for (const at of labelPositions(stock)) drawSticker(doc, texts, stock, at.x, at.y, sizes)
   } else drawPortrait(doc, texts, pageSize(format).width)
 }
 

@@ -137,3 +137,14 @@ t.test('only languages whose poster texts the font covers are offered', async (t
   t.notOk(posterLanguages(asciiOnly).includes('fr'), 'French needs é and ’')
   t.same(printable('Repair Café 🔧 ', posterFont), 'Repair Café', 'a sign the font lacks is left out, not printed as a box')
 })
+
+t.test('every language offered for posters has its own printed texts, not Dutch stand-ins', async (t) => {
+  const printed = ['poster.scan', 'poster.code', 'poster.fold']
+  const citizen = ['app.name', 'step1.question', 'step1.question.children', 'step1.hint']
+  for (const language of posterLanguages()) {
+    const own = JSON.parse(readFileSync(new URL(`../../src/i18n/messages/poster.${language}.json`, import.meta.url), 'utf8')) as Record<string, string>
+    const base = JSON.parse(readFileSync(new URL(`../../src/i18n/messages/${language}.json`, import.meta.url), 'utf8')) as Record<string, string>
+    t.same(printed.filter((key) => !own[key]), [], `${language}: poster texts`)
+    t.same(citizen.filter((key) => !base[key]), [], `${language}: the question`)
+  }
+})
