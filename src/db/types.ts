@@ -135,6 +135,8 @@ export interface Database {
   responses: ResponseTable
   response_themes: ResponseThemeTable
   app_secrets: AppSecretTable
+  ops_counters: OpsCounterTable
+  ops_job_leases: OpsJobLeaseTable
   poster_scans: PosterScanTable
 }
 
@@ -149,6 +151,23 @@ export type PosterUpdate = Updateable<PosterTable>
 export type Theme = Selectable<ThemeTable>
 export type Response = Selectable<ResponseTable>
 export type NewResponse = Insertable<ResponseTable>
+
+/** A fixed-window counter shared by every instance (src/ops/counters.ts). */
+export interface OpsCounterTable {
+  key: string
+  /** Seconds since the Unix epoch; bigint, so PostgreSQL may return it as a string. */
+  window_start: ColumnType<number | string, number, number>
+  count: number
+  expires_at: ColumnType<number | string, number, number>
+}
+
+/** Who runs a scheduled job until when (src/ops/job-lease.ts). */
+export interface OpsJobLeaseTable {
+  name: string
+  holder: string
+  acquired_at: string
+  expires_at: string
+}
 
 /** Scans of a poster's QR per UTC day: a bare count, nothing about who scanned. */
 export interface PosterScanTable {

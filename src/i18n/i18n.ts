@@ -62,10 +62,13 @@ export function translator(language: Language): Translate {
   if (t === undefined) {
     const catalog: Catalog = languages[language].catalog
     const fallback: Catalog = languages[defaultLanguage].catalog
+    // Numbers are written the way the reader's language writes them (1.234 in Dutch, 1 234 in French).
+    const numbers = new Intl.NumberFormat(language)
+    const format = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value)
     t = (key, values) => {
       const template = catalog[key] ?? fallback[key] ?? key
       if (values === undefined) return template
-      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match))
+      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? format(values[name]!) : match))
     }
     translators.set(language, t)
   }

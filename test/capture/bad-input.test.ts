@@ -107,6 +107,6 @@ t.test('an unexpected failure shows a generic page with the request id, never a 
   t.equal(res.statusCode, 500)
   t.match(res.headers['content-type'], /^text\/html/)
   t.match(res.body, 'Er ging iets mis')
-  t.match(res.body, /Geef dan deze code door: [0-9a-f]{6}-[0-9a-z]+/)
+  t.match(res.body, /Geef deze code aan wie de activiteit organiseert: [0-9a-f]{6}-[0-9a-z]+/)
   t.notMatch(res.body, 'secret internal detail')
 })

@@ -81,7 +81,7 @@ t.test('invalid step 2 input shows the form again with the input and a message, 
 
   const tooMany = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ themes: ids.slice(0, 4), free_text: 'mijn <b>tekst</b>' }) })
   t.equal(tooMany.statusCode, 422)
-  t.match(tooMany.body, 'Kies hoogstens drie onderwerpen.')
+  t.match(tooMany.body, 'Kies niet meer dan drie onderwerpen.')
   t.match(tooMany.body, 'href="#f-themes"', 'the error summary links to the field')
   t.match(tooMany.body, 'mijn &lt;b&gt;tekst&lt;/b&gt;</textarea>', 'the typed text comes back, escaped')
   t.equal((tooMany.body.match(/ checked>/g) ?? []).length, 4, 'the ticked boxes stay ticked')
@@ -89,7 +89,7 @@ t.test('invalid step 2 input shows the form again with the input and a message, 
   const long = 'ä'.repeat(281)
   const tooLong = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ free_text: long, liked: '5' }) })
   t.equal(tooLong.statusCode, 422)
-  t.match(tooLong.body, 'Je tekst is te lang. Hoogstens 280 tekens.')
+  t.match(tooLong.body, 'Je tekst is te lang. Niet meer dan 280 tekens.')
   t.match(tooLong.body, long)
 
   // 280 graphemes are fine even when they are many code units (a flag is two code points).
@@ -109,7 +109,7 @@ t.test('invalid step 2 input shows the form again with the input and a message, 
 
   const control = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ free_text: 'a\u0000b' }) })
   t.equal(control.statusCode, 422)
-  t.match(control.body, 'tekens die we niet kunnen bewaren')
+  t.match(control.body, 'Je tekst bevat vreemde tekens.')
 
   const english = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ themes: ids.slice(0, 5), lang: 'en' }) })
   t.match(english.body, 'Choose no more than three topics.', 'the message is in the person’s language')

@@ -53,7 +53,8 @@ t.test('the whole journey by touch, in Dutch and in Arabic, at 360×640', async 
       t.ok(legend && main && legend.x + legend.width > main.x + main.width - 40, 'headings start on the right')
     }
     await page.locator('input[name="liked"][value="4"]').check()
-    await page.locator('input[name="themes"]').first().check()
+    await screenshot(page, `step2-${lang}-before`)
+    await page.locator('label:has(input[name="themes"])').first().tap()
     await page.locator('textarea[name="free_text"]').fill(lang === 'ar' ? 'أريد أن أتعلم الخياطة' : 'Ik wil leren naaien')
     await screenshot(page, `step2-${lang}`)
     await page.locator('button.submit').tap()
@@ -117,6 +118,8 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on any citizen page in any la
   const page = await context.newPage()
   let pagesChecked = 0
   for (const lang of languageCodes) {
+    // A fresh device per language: the one-answer-per-day cookie would show "already answered".
+    await context.clearCookies()
     await page.goto(`${ctx.base}/q/${ctx.fixture.code}?lang=${lang}`)
     const pages: [string, () => Promise<unknown>, string[]?][] = [
       ['step 1', async () => {}],

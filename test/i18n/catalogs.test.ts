@@ -122,3 +122,9 @@ t.test('step 1 in Arabic is right to left and the switcher offers all nine langu
   t.match(tigrinya.body, '<html lang="ti" dir="ltr">')
   t.match(tigrinya.body, languages.ti.catalog['step1.question'])
 })
+
+t.test('numbers in messages are written the reader’s way', async (t) => {
+  const { translator } = await import('../../src/i18n/i18n.ts')
+  t.equal(translator('nl')('step2.free_text.count', { count: 1234, max: 2800 }), '1.234 van 2.800 tekens')
+  t.equal(translator('en')('step2.free_text.count', { count: 1234, max: 2800 }), '1,234 of 2,800 characters')
+})
