@@ -17,6 +17,9 @@ import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
 import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
+import routeTable from './auth/route-table.ts'
+import securityHeaders from './auth/security-headers.ts'
+import management from './admin/plugin.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,12 +94,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
+  await app.register(securityHeaders, { publicBaseUrl: config.publicBaseUrl })
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
   await app.register(ops)
   await app.register(scanCounter)
+  await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
+  await app.register(management, { publicBaseUrl: config.publicBaseUrl })
 
   return app
 }

@@ -169,6 +169,96 @@ export interface OpsJobLeaseTable {
   expires_at: string
 }
 
+// Accounts and access (migration 002).
+
+export type Role = 'admin' | 'coordinator' | 'partner' | 'bridge'
+
+export interface UserTable {
+  id: Generated<number>
+  email: string
+  name: string
+  role: Role
+  /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
+  password_hash: string
+  disabled_at: string | null
+  created_at: string
+  last_login_at: string | null
+}
+
+export interface UserRegionTable {
+  user_id: number
+  region_id: number
+}
+
+export interface UserPartnerTable {
+  user_id: number
+  partner_id: number
+}
+
+export interface InvitationTable {
+  id: Generated<number>
+  token_hash: string
+  email: string
+  role: Role
+  region_id: number | null
+  partner_id: number | null
+  invited_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  user_id: number | null
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie value, hex. */
+  id: string
+  user_id: number
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+
+export interface LoginThrottleTable {
+  key: string
+  failures: number
+  first_failure_at: string
+  locked_until: string | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  created_at: string
+  user_id: number | null
+  action: string
+  resource_type: string | null
+  resource_id: number | null
+  region_id: number | null
+  detail: string | null
+}
+
+export interface ActivityThemeTable {
+  activity_id: number
+  theme_id: number
+}
+
+export interface AccountTables {
+  users: UserTable
+  user_regions: UserRegionTable
+  user_partners: UserPartnerTable
+  invitations: InvitationTable
+  sessions: SessionTable
+  login_throttle: LoginThrottleTable
+  audit_log: AuditLogTable
+  activity_themes: ActivityThemeTable
+}
+
+export type User = Selectable<UserTable>
+export type Invitation = Selectable<InvitationTable>
+export type AuditEntry = Selectable<AuditLogTable>
+
+/** Merged into Database above, so that this section stays one block at the end of the file. */
+export interface Database extends AccountTables {}
+
 /** Scans of a poster's QR per UTC day: a bare count, nothing about who scanned. */
 export interface PosterScanTable {
   poster_id: number

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { defaultLanguage, fromAcceptLanguage, languageCodes, languages, pickLanguage, translator, type Language, type MessageKey } from '../../src/i18n/i18n.ts'
+import { defaultLanguage, fromAcceptLanguage, languageCodes, languages, pickLanguage, translator, type Language, type MessageKey, type CitizenKey } from '../../src/i18n/i18n.ts'
 import { buildTestApp, seedPoster } from '../helpers.ts'
 
 const reference = languages[defaultLanguage].catalog
-const referenceKeys = Object.keys(reference) as MessageKey[]
+const referenceKeys = Object.keys(reference) as CitizenKey[]
 const translated = languageCodes.filter((code) => code !== defaultLanguage)
 
 function placeholders(text: string): string[] {
