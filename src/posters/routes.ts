@@ -27,9 +27,12 @@ export interface PosterRoutesOptions {
   renderer?: PdfRenderer
   /**
    * Renders the preview page; by default a plain page of its own. The management area
-   * passes its own (layout, menu, language) here.
+   * passes its own renderer (layout, menu, language, CSRF token), which gets the page's
+   * data without `lang`, `t` and `title` (the renderer sets those) and with the layout
+   * to use in `layoutName`, e.g. `(request, reply, template, data) =>
+   * renderAdmin(request, reply, template, () => title, { ...data, layoutName: '/layouts/admin' })`.
    */
-  renderPage?(request: FastifyRequest, reply: FastifyReply, template: string, data: PreviewPage): Promise<unknown>
+  renderPage?(request: FastifyRequest, reply: FastifyReply, template: string, data: Omit<PreviewPage, 'lang' | 't' | 'title'>, title: string): unknown
 }
 
 export interface PreviewPage {
@@ -271,7 +274,10 @@ export default async function posterRoutes(app: FastifyInstance, options: Poster
       funnel,
     }
     reply.header('cache-control', 'private, no-store')
-    if (options.renderPage) return options.renderPage(request, reply, 'posters/preview', page)
+    if (options.renderPage) {
+      const { lang: _lang, t: _t, title, ...data } = page
+      return options.renderPage(request, reply, 'posters/preview', data, title)
+    }
     return reply.view('posters/preview', page)
   })
 

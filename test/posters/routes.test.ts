@@ -5,6 +5,7 @@ import t from 'tap'
 import { createLocation } from '../../src/admin/queries.ts'
 import { PdfRenderer } from '../../src/posters/pdf-renderer.ts'
 import posterRoutes from '../../src/posters/routes.ts'
+import { posterScopeOf } from '../../src/posters/admin-scope.ts'
 import { createPoster, setPosterStatus } from '../../src/posters/queries.ts'
 import type { PosterScope } from '../../src/posters/scope.ts'
 import { buildTestApp, seedPoster } from '../helpers.ts'
@@ -149,4 +150,33 @@ t.test('the funnel of the posters in reach, per poster and per activity', async 
   const body = res.json() as { posters: Array<{ posterId: number; allTime: { scans: number } }>; activities: Array<{ activityId: number }> }
   t.same(body.posters.map((row) => [row.posterId, row.allTime.scans]), [[mine.posterId, 1]])
   t.same(body.activities.map((row) => row.activityId), [mine.activityId])
+})
+
+t.test('the management area can render the preview in its own layout', async (t) => {
+  const { app, database } = await buildTestApp(t)
+  const mine = await seedPoster(database)
+  let seen: { title?: string; keys?: string[] } = {}
+  await app.register(posterRoutes, {
+    prefix: '/managed',
+    publicBaseUrl,
+    renderer: inline,
+    resolveScope: () => ({}),
+    renderPage: (_request, reply, template, data, title) => {
+      seen = { title, keys: Object.keys(data) }
+      return reply.view(template, { ...data, title, lang: 'nl', t: (key: string) => key, layoutName: '/posters/layout' })
+    },
+  })
+  const res = await app.inject({ url: `/managed/posters/${mine.posterId}` })
+  t.equal(res.statusCode, 200)
+  t.equal(seen.title, `Affiche ${mine.code}`)
+  t.notOk(seen.keys!.includes('t') || seen.keys!.includes('lang'), 'the renderer sets language and translator itself')
+  t.match(res.body, 'poster.download.pdf', 'the page was drawn with the renderer’s translator')
+})
+
+t.test('a signed-in person’s reach: admins all, coordinators their regions, partners their organisations', async (t) => {
+  const base = { id: 1, email: 'a@example.be', name: 'A', sessionId: 'x', regionIds: [1], partnerIds: [7], partnerRegionIds: [2] }
+  t.same(posterScopeOf({ ...base, role: 'admin' }), {})
+  t.same(posterScopeOf({ ...base, role: 'coordinator' }), { regionIds: [1] })
+  t.same(posterScopeOf({ ...base, role: 'partner' }), { regionIds: [2], partnerIds: [7] })
+  t.same(posterScopeOf({ ...base, role: 'bridge' }), { regionIds: [1], partnerIds: [] }, 'bridge figures reach no poster')
 })
