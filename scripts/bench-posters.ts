@@ -1,4 +1,16 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { promisify } from 'node:util'
+import { createActivity, createLocation, createPartner, createRegion } from '../src/admin/queries.ts'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { createPoster } from '../src/posters/queries.ts'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import { PdfRenderer } from '../src/posters/pdf-renderer.ts'
@@ -15,8 +27,8 @@ import { codeAlphabet } from '../src/posters/codes.ts'
  */
 
 export interface PosterMeasurement {
-  name: 'poster_a4_pdf' | 'posters_batch_200'
-  unit: 'ms' | 's'
+  name: 'poster_a4_pdf' | 'posters_batch_200' | 'form_get_during_batch'
+  unit: 'ms' | 's' | 'req/s'
   /** Median ms for one poster; seconds for the batch. */
   value: number
   p99Ms: number
@@ -118,10 +130,59 @@ export async function benchPosterBatch(count = 200, { inline = false } = {}): Pr
   }
 }
 
+/**
+ * The citizen form's step-1 page under load while a 200-poster batch is being drawn in
+ * the same process, as it would be on a server (target: p99 ≤ 20 ms). The app runs here;
+ * autocannon runs in its own process so that it does not steal this event loop.
+ */
+export async function benchFormDuringBatch(seconds = 4): Promise<PosterMeasurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'leervraag-bench-'))
+  const database = openDatabase(`sqlite:${join(dir, 'bench.db')}`)
+  const renderer = new PdfRenderer()
+  let drawing = true
+  try {
+    await migrateToLatest(database.db)
+    const regionId = await createRegion(database.db, { slug: 'bench', name: 'Bench' })
+    const partnerId = await createPartner(database.db, regionId, 'Bibliotheek', 'library')
+    const locationId = await createLocation(database.db, regionId, { name: 'Bib' })
+    const activityId = await createActivity(database.db, { partnerId, title: 'Repair Café', audience: 'all' })
+    const { code } = await createPoster(database.db, { activityId, locationId })
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://leervraag.example.be' }), { database })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    await renderer.warmUp()
+    const batches = (async () => {
+      while (drawing) {
+        await pipeline(renderer.batch(Array.from({ length: 200 }, (_, n) => poster(n)), options, 'bench'), new Writable({ write: (_chunk, _encoding, callback) => callback() }))
+      }
+    })()
+    const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
+    const { stdout } = await promisify(execFile)(process.execPath, [autocannon, '-c', '4', '-d', String(seconds), '--json', `${address}/q/${code}`], { maxBuffer: 1 << 26 })
+    drawing = false
+    await batches
+    await app.close()
+    const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number }
+    return {
+      name: 'form_get_during_batch',
+      unit: 'req/s',
+      value: result.requests.average,
+      p99Ms: result.latency.p99,
+      errors: result.non2xx + result.errors,
+      total: result.requests.total,
+      embeddedFont: posterFont.embedded,
+    }
+  } finally {
+    drawing = false
+    await renderer.close()
+    await database.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** In the shape of scripts/bench's benchmark list: a name, a unit, a description and run(). */
 export const posterBenchmarks = [
   { name: 'poster_a4_pdf', unit: 'ms', description: 'one A4 bilingual poster PDF, embedded font (median ms)', run: () => benchPosterA4() },
   { name: 'posters_batch_200', unit: 's', description: 'one streamed PDF of 200 A4 posters (s, peak RSS growth)', run: () => benchPosterBatch(200) },
+  { name: 'form_get_during_batch', unit: 'req/s', description: 'step 1 of the citizen form while 200-poster batches are drawn (p99 ms)', run: () => benchFormDuringBatch() },
 ] as const
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
