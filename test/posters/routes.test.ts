@@ -99,7 +99,7 @@ t.test('a retired poster is marked on the preview and can still be downloaded by
   await setPosterStatus(database.db, mine.posterId, 'retired')
   const page = await app.inject({ url: `/admin/posters/${mine.posterId}`, headers: as('partner') })
   t.equal(page.statusCode, 200)
-  t.match(page.body, 'Niet meer in gebruik')
+  t.match(page.body, 'Deze affiche wordt niet meer gebruikt. Je kunt ze nog downloaden')
   t.equal((await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf`, headers: as('partner') })).statusCode, 200)
 })
 
