@@ -11,7 +11,12 @@ import { seedDemo } from './seed-demo.ts'
  * empty database, so a second run keeps what the first one made (and what you changed).
  */
 async function main() {
-  const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db' })
+  // Quieter than the server's default, so the poster list stays on screen; LOG_LEVEL=info shows every request.
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  })
   const database = openDatabase(config.databaseUrl)
   await migrateToLatest(database.db)
 
