@@ -12,10 +12,7 @@ t.test('the app counts scans and writes what is left when it closes', async (t) 
   t.same(row, { poster_id: fixture.posterId, day: scanDay(), scans: 2 })
 })
 
-// Needs the one line in GET /q/:code (src/capture/routes.ts, owned by the lead):
-//   if (mode.name === 'poster' && request.query.lang === undefined) app.scanCounter.record(poster.id)
-// Remove `todo` when that line is in.
-t.test('opening a poster’s page counts one scan, and stores nothing else', { todo: 'GET /q/:code does not call app.scanCounter.record yet' }, async (t) => {
+t.test('opening a poster’s page counts one scan, and stores nothing else', async (t) => {
   const { app, database } = await buildTestApp(t)
   const fixture = await seedPoster(database)
   const headers = { 'user-agent': 'Mozilla/5.0 (Test)', 'x-forwarded-for': '203.0.113.9' }
