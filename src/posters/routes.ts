@@ -284,8 +284,13 @@ export default async function posterRoutes(app: FastifyInstance, options: Poster
   /** The funnel of every poster in reach, and per activity, for the poster list. */
   app.get('/posters/funnel.json', async (request, reply) => {
     const query = batchQuery.safeParse(request.query)
-    const filters = query.success ? { activityId: query.data.activity, partnerId: query.data.partner, regionId: query.data.region } : {}
+    const t = translator(requestLanguage(request))
+    if (!query.success) return reply.code(400).type('text/plain; charset=utf-8').send(t('poster.error.batch_scope'))
+    const filters = { activityId: query.data.activity, partnerId: query.data.partner, regionId: query.data.region }
     const posters = await posterFunnels(app.db, { ...(await options.resolveScope(request)), ...filters })
+    // An activity, partner or region out of reach looks the same as one that does not exist.
+    const named = filters.activityId !== undefined || filters.partnerId !== undefined || filters.regionId !== undefined
+    if (named && posters.length === 0) return reply.code(404).type('text/plain; charset=utf-8').send(t('page.not_found.title'))
     return reply.header('cache-control', 'private, no-store').send({ posters, activities: activityFunnels(posters) })
   })
 }

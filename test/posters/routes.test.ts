@@ -28,7 +28,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, { worker = false 
     stranger: { regionIds: [mine.regionId + 1000] },
   }
   await app.register(posterRoutes, {
-    prefix: '/admin',
+    prefix: '/test-admin',
     publicBaseUrl,
     ...(worker ? {} : { renderer: inline }),
     resolveScope: (request) => people[String(request.headers['x-test-user'])] ?? { regionIds: [] },
@@ -39,7 +39,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, { worker = false 
 
 t.test('the preview shows the poster, the choices and the downloads; other partners’ posters are 404', async (t) => {
   const { app, mine, theirs, as } = await setup(t)
-  const page = await app.inject({ url: `/admin/posters/${mine.posterId}?language=fr&language2=nl`, headers: as('partner') })
+  const page = await app.inject({ url: `/test-admin/posters/${mine.posterId}?language=fr&language2=nl`, headers: as('partner') })
   t.equal(page.statusCode, 200)
   t.match(page.headers['content-type'], /text\/html/)
   t.match(page.body, `Affiche ${mine.code}`)
@@ -52,11 +52,11 @@ t.test('the preview shows the poster, the choices and the downloads; other partn
   t.match(page.body, 'العربية kan niet op een affiche', 'a language the font cannot print is named, not offered')
   t.notMatch(page.body, '<option value="ar"')
 
-  t.equal((await app.inject({ url: `/admin/posters/${theirs.posterId}`, headers: as('partner') })).statusCode, 404, 'another partner’s poster')
-  t.equal((await app.inject({ url: `/admin/posters/${theirs.posterId}`, headers: as('coordinator') })).statusCode, 200, 'the coordinator sees every partner')
-  t.equal((await app.inject({ url: `/admin/posters/${mine.posterId}`, headers: as('stranger') })).statusCode, 404, 'another region')
-  t.equal((await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf`, headers: as('stranger') })).statusCode, 404)
-  t.equal((await app.inject({ url: '/admin/posters/999999', headers: as('coordinator') })).statusCode, 404, 'unknown id: the same 404')
+  t.equal((await app.inject({ url: `/test-admin/posters/${theirs.posterId}`, headers: as('partner') })).statusCode, 404, 'another partner’s poster')
+  t.equal((await app.inject({ url: `/test-admin/posters/${theirs.posterId}`, headers: as('coordinator') })).statusCode, 200, 'the coordinator sees every partner')
+  t.equal((await app.inject({ url: `/test-admin/posters/${mine.posterId}`, headers: as('stranger') })).statusCode, 404, 'another region')
+  t.equal((await app.inject({ url: `/test-admin/posters/${mine.posterId}/poster.pdf`, headers: as('stranger') })).statusCode, 404)
+  t.equal((await app.inject({ url: '/test-admin/posters/999999', headers: as('coordinator') })).statusCode, 404, 'unknown id: the same 404')
 })
 
 t.test('unknown format, language or size: 400 with the values that work', async (t) => {
@@ -72,49 +72,49 @@ t.test('unknown format, language or size: 400 with the values that work', async 
   ]
   for (const [query, message] of cases) {
     for (const path of ['poster.pdf', 'qr.png']) {
-      const res = await app.inject({ url: `/admin/posters/${mine.posterId}/${path}?${query}`, headers: as('partner') })
+      const res = await app.inject({ url: `/test-admin/posters/${mine.posterId}/${path}?${query}`, headers: as('partner') })
       t.equal(res.statusCode, 400, `${path}?${query}`)
       t.equal(res.body, message)
     }
   }
-  const english = await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf?format=a2`, headers: { 'x-test-user': 'partner', 'accept-language': 'en' } })
+  const english = await app.inject({ url: `/test-admin/posters/${mine.posterId}/poster.pdf?format=a2`, headers: { 'x-test-user': 'partner', 'accept-language': 'en' } })
   t.match(english.body, 'format: we do not know this value. Choose from: a4')
 })
 
 t.test('the PDF download: chosen paper, a safe file name, and a QR that scans', async (t) => {
   const { app, mine, as } = await setup(t, { worker: true })
-  const res = await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf?format=a3&language=nl&language2=fr&ec=Q`, headers: as('partner') })
+  const res = await app.inject({ url: `/test-admin/posters/${mine.posterId}/poster.pdf?format=a3&language=nl&language2=fr&ec=Q`, headers: as('partner') })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], 'application/pdf')
   t.match(res.headers['content-disposition'], new RegExp(`^attachment; filename="leervraag-repair-cafe-\\d+-bib-tongeren-\\d+-${mine.code.toLowerCase()}\\.pdf"$`))
   const pdf = res.rawPayload
   t.same(mediaBoxes(pdf).map((box) => Math.round(box.width)), [842], 'A3')
   t.same(await decodePdf(pdf, { dpi: 60 }), [[`HTTPS://LEERVRAAG.EXAMPLE.BE/Q/${mine.code}`]])
-  const inline = await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf?inline=1`, headers: as('partner') })
+  const inline = await app.inject({ url: `/test-admin/posters/${mine.posterId}/poster.pdf?inline=1`, headers: as('partner') })
   t.match(inline.headers['content-disposition'], /^inline; filename="leervraag-/)
 })
 
 t.test('a retired poster is marked on the preview and can still be downloaded by its owner', async (t) => {
   const { app, database, mine, as } = await setup(t)
   await setPosterStatus(database.db, mine.posterId, 'retired')
-  const page = await app.inject({ url: `/admin/posters/${mine.posterId}`, headers: as('partner') })
+  const page = await app.inject({ url: `/test-admin/posters/${mine.posterId}`, headers: as('partner') })
   t.equal(page.statusCode, 200)
   t.match(page.body, 'Deze affiche wordt niet meer gebruikt. Je kunt ze nog downloaden')
-  t.equal((await app.inject({ url: `/admin/posters/${mine.posterId}/poster.pdf`, headers: as('partner') })).statusCode, 200)
+  t.equal((await app.inject({ url: `/test-admin/posters/${mine.posterId}/poster.pdf`, headers: as('partner') })).statusCode, 200)
 })
 
 t.test('the bare QR as SVG and PNG, in the chosen size, scans', async (t) => {
   const { app, mine, as } = await setup(t)
   const dir = mkdtempSync(join(tmpdir(), 'leervraag-qr-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const png = await app.inject({ url: `/admin/posters/${mine.posterId}/qr.png?size=600`, headers: as('partner') })
+  const png = await app.inject({ url: `/test-admin/posters/${mine.posterId}/qr.png?size=600`, headers: as('partner') })
   t.equal(png.statusCode, 200)
   t.equal(png.headers['content-type'], 'image/png')
   t.match(png.headers['content-disposition'], /filename="leervraag-.*\.png"/)
   t.equal(png.rawPayload.readUInt32BE(16), 600)
   writeFileSync(join(dir, 'qr.png'), png.rawPayload)
   t.same(await decodeQrFile(join(dir, 'qr.png')), [`HTTPS://LEERVRAAG.EXAMPLE.BE/Q/${mine.code}`])
-  const svg = await app.inject({ url: `/admin/posters/${mine.posterId}/qr.svg?size=2048&ec=Q`, headers: as('partner') })
+  const svg = await app.inject({ url: `/test-admin/posters/${mine.posterId}/qr.svg?size=2048&ec=Q`, headers: as('partner') })
   t.equal(svg.statusCode, 200)
   t.match(svg.headers['content-type'], /^image\/svg\+xml/)
   t.match(svg.body, 'width="2048"')
@@ -125,7 +125,7 @@ t.test('a batch prints every poster of an activity in reach, streamed as one PDF
   const { app, database, mine, theirs, as } = await setup(t)
   const second = await createLocation(database.db, mine.regionId, { name: 'Zaal De Kring' })
   const extra = await createPoster(database.db, { activityId: mine.activityId, locationId: second })
-  const res = await app.inject({ url: `/admin/posters/batch.pdf?activity=${mine.activityId}&format=tent&language=nl`, headers: as('partner') })
+  const res = await app.inject({ url: `/test-admin/posters/batch.pdf?activity=${mine.activityId}&format=tent&language=nl`, headers: as('partner') })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], 'application/pdf')
   t.match(res.headers['content-disposition'], /^attachment; filename="leervraag-repair-cafe-\d+-tent\.pdf"$/)
@@ -133,10 +133,10 @@ t.test('a batch prints every poster of an activity in reach, streamed as one PDF
   const codes = (await decodePdf(res.rawPayload, { dpi: 60 })).flat()
   t.same(new Set(codes), new Set([mine.code, extra.code].map((code) => `HTTPS://LEERVRAAG.EXAMPLE.BE/Q/${code}`)))
 
-  const region = await app.inject({ url: `/admin/posters/batch.pdf?region=${mine.regionId}&format=stickers-21&stickers=one`, headers: as('coordinator') })
+  const region = await app.inject({ url: `/test-admin/posters/batch.pdf?region=${mine.regionId}&format=stickers-21&stickers=one`, headers: as('coordinator') })
   t.equal(pageCount(region.rawPayload), 1, 'three posters, one sticker each: one sheet')
-  t.equal((await app.inject({ url: `/admin/posters/batch.pdf?activity=${theirs.activityId}`, headers: as('partner') })).statusCode, 404, 'not in reach')
-  const none = await app.inject({ url: '/admin/posters/batch.pdf', headers: as('partner') })
+  t.equal((await app.inject({ url: `/test-admin/posters/batch.pdf?activity=${theirs.activityId}`, headers: as('partner') })).statusCode, 404, 'not in reach')
+  const none = await app.inject({ url: '/test-admin/posters/batch.pdf', headers: as('partner') })
   t.equal(none.statusCode, 400)
   t.equal(none.body, 'Kies een activiteit, een partner of een regio.')
 })
@@ -145,7 +145,7 @@ t.test('the funnel of the posters in reach, per poster and per activity', async 
   const { app, mine, as } = await setup(t)
   app.scanCounter.record(mine.posterId)
   await app.scanCounter.flush()
-  const res = await app.inject({ url: '/admin/posters/funnel.json', headers: as('partner') })
+  const res = await app.inject({ url: '/test-admin/posters/funnel.json', headers: as('partner') })
   t.equal(res.statusCode, 200)
   const body = res.json() as { posters: Array<{ posterId: number; allTime: { scans: number } }>; activities: Array<{ activityId: number }> }
   t.same(body.posters.map((row) => [row.posterId, row.allTime.scans]), [[mine.posterId, 1]])
