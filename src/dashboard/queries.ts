@@ -1,0 +1,245 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import type { AgeBand, Audience, Database, RollupMeasures } from '../db/types.ts'
+import { measureNames } from './rollups.ts'
+import type { Period } from './period.ts'
+
+/**
+ * Aggregates for the region dashboards, read from the rollups only.
+ *
+ * Who may see what is decided before these run and arrives as the `scope`: a region, and
+ * for a partner member their partner — every query then reads only that partner's rows.
+ * An unfiltered coordinator view reads the region-by-day grain (a few hundred rows a
+ * year); a filter or a partner scope reads the poster grain, narrowed by its indexes.
+ */
+
+export interface DashboardScope {
+  regionId: number
+  /** Set for a partner member: only this partner's posters count. */
+  partnerId?: number
+}
+
+export interface DashboardFilters {
+  partnerId?: number
+  locationId?: number
+  activityId?: number
+  audience?: Audience
+  ageBand?: AgeBand
+}
+
+export type Measures = RollupMeasures
+
+export function emptyMeasures(): Measures {
+  return { responses: 0, tried_yes: 0, tried_a_bit: 0, tried_no: 0, liked_sum: 0, liked_count: 0, step2: 0 }
+}
+
+export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>): void {
+  for (const name of measureNames) into[name] += Number(row[name] ?? 0)
+}
+
+function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boolean {
+  return (
+    scope.partnerId !== undefined ||
+    filters.partnerId !== undefined ||
+    filters.locationId !== undefined ||
+    filters.activityId !== undefined ||
+    filters.audience !== undefined ||
+    filters.ageBand !== undefined
+  )
+}
+
+type AnyQuery = SelectQueryBuilder<any, any, any>
+
+/** The scope and filters as conditions on a poster-grain rollup table. */
+function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, filters: DashboardFilters): Q {
+  let q: AnyQuery = query.where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) q = q.where('partner_id', '=', scope.partnerId)
+  if (filters.partnerId !== undefined) q = q.where('partner_id', '=', filters.partnerId)
+  if (filters.locationId !== undefined) q = q.where('location_id', '=', filters.locationId)
+  if (filters.activityId !== undefined) q = q.where('activity_id', '=', filters.activityId)
+  if (filters.audience !== undefined) q = q.where('audience', '=', filters.audience)
+  if (filters.ageBand !== undefined) q = q.where('age_band', '=', filters.ageBand)
+  return q as Q
+}
+
+const sumsOfMeasures = measureNames.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))
+
+export interface DayMeasures extends Measures {
+  day: string
+}
+
+/** Counters per day in the period, for the slice (days without answers are absent). */
+export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayMeasures[]> {
+  let rows: Record<string, unknown>[]
+  if (!needsPosterGrain(scope, filters)) {
+    rows = await db
+      .selectFrom('rollup_region_days')
+      .select(['day', ...measureNames])
+      .where('region_id', '=', scope.regionId)
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .execute()
+  } else {
+    rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
+      .select(['day', ...sumsOfMeasures])
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .groupBy('day')
+      .execute()
+  }
+  return rows.map((row) => {
+    const measures = emptyMeasures()
+    addInto(measures, row)
+    return { day: String(row.day), ...measures }
+  })
+}
+
+export interface ThemePeriodCounts {
+  themeId: number
+  current: number
+  previous: number
+}
+
+/**
+ * Answers per theme in the current period and in the one before it, in one read: the
+ * previous period ends the day before `current.from`.
+ */
+export async function themeCounts(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  current: Period,
+  previous: Period,
+): Promise<ThemePeriodCounts[]> {
+  const split = current.from
+  const currentSum = sql<string>`sum(case when day >= ${split} then responses else 0 end)`.as('current')
+  const previousSum = sql<string>`sum(case when day < ${split} then responses else 0 end)`.as('previous')
+  const rows = !needsPosterGrain(scope, filters)
+    ? await db
+        .selectFrom('rollup_region_theme_days')
+        .select(['theme_id', currentSum, previousSum])
+        .where('region_id', '=', scope.regionId)
+        .where('day', '>=', previous.from)
+        .where('day', '<=', current.to)
+        .groupBy('theme_id')
+        .execute()
+    : await posterConditions(db.selectFrom('rollup_poster_theme_days'), scope, filters)
+        .select(['theme_id', currentSum, previousSum])
+        .where('day', '>=', previous.from)
+        .where('day', '<=', current.to)
+        .groupBy('theme_id')
+        .execute()
+  return rows.map((row) => ({ themeId: Number(row.theme_id), current: Number(row.current), previous: Number(row.previous) }))
+}
+
+export interface PosterBandMeasures extends Measures {
+  posterId: number
+  partnerId: number
+  locationId: number
+  activityId: number
+  audience: Audience
+  ageBand: AgeBand | ''
+}
+
+/**
+ * Counters per poster and age band over the period: every breakdown (location, activity,
+ * partner, audience, age band, age band × location) is a regrouping of these few hundred
+ * rows, so the page needs one read for all of them.
+ */
+export async function measuresByPosterAndBand(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  period: Period,
+): Promise<PosterBandMeasures[]> {
+  const rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
+    .select(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band', ...sumsOfMeasures])
+    .where('day', '>=', period.from)
+    .where('day', '<=', period.to)
+    .groupBy(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band'])
+    .execute()
+  return rows.map((row) => {
+    const measures = emptyMeasures()
+    addInto(measures, row)
+    return {
+      posterId: Number(row.poster_id),
+      partnerId: Number(row.partner_id),
+      locationId: Number(row.location_id),
+      activityId: Number(row.activity_id),
+      audience: row.audience as Audience,
+      ageBand: row.age_band as AgeBand | '',
+      ...measures,
+    }
+  })
+}
+
+export interface RegionDirectory {
+  region: { id: number; name: string; k: number }
+  partners: { id: number; name: string }[]
+  locations: { id: number; name: string }[]
+  activities: { id: number; title: string; partnerId: number; audience: Audience }[]
+  themes: { id: number; labels: string; slug: string }[]
+}
+
+/**
+ * The names a dashboard shows and the values its filters accept. For a partner scope,
+ * only that partner's activities, and only the locations its posters hang at.
+ */
+export async function regionDirectory(db: Kysely<Database>, scope: DashboardScope): Promise<RegionDirectory | undefined> {
+  const region = await db.selectFrom('regions').select(['id', 'name', 'min_cell_size']).where('id', '=', scope.regionId).executeTakeFirst()
+  if (!region) return undefined
+  let partners = db.selectFrom('partners').select(['id', 'name']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) partners = partners.where('id', '=', scope.partnerId)
+  let activities = db.selectFrom('activities').select(['id', 'title', 'partner_id', 'audience']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) activities = activities.where('partner_id', '=', scope.partnerId)
+  let locations = db.selectFrom('locations').select(['id', 'name']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) {
+    const partnerId = scope.partnerId
+    locations = locations.where('id', 'in', db.selectFrom('posters').select('location_id').where('partner_id', '=', partnerId))
+  }
+  const [partnerRows, activityRows, locationRows, themeRows] = await Promise.all([
+    partners.orderBy('name').execute(),
+    activities.orderBy('title').execute(),
+    locations.orderBy('name').execute(),
+    db.selectFrom('themes').select(['id', 'labels', 'slug']).where('region_id', '=', scope.regionId).orderBy('position').orderBy('id').execute(),
+  ])
+  return {
+    // Never below 3, whatever the stored value says.
+    region: { id: region.id, name: region.name, k: Math.max(3, region.min_cell_size) },
+    partners: partnerRows,
+    locations: locationRows,
+    activities: activityRows.map((row) => ({ id: row.id, title: row.title, partnerId: row.partner_id, audience: row.audience })),
+    themes: themeRows,
+  }
+}
+
+/**
+ * The most recent free texts of a slice in a time window (newest first, at most `limit`),
+ * for word statistics. Only the text is read: never who or where beyond the slice.
+ */
+export async function recentTexts(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  fromUtc: string,
+  toUtc: string,
+  limit: number,
+): Promise<string[]> {
+  let query = db
+    .selectFrom('responses')
+    .select('free_text')
+    .where('region_id', '=', scope.regionId)
+    .where('free_text', 'is not', null)
+    .where('created_at', '>=', fromUtc)
+    .where('created_at', '<', toUtc)
+  if (scope.partnerId !== undefined) query = query.where('partner_id', '=', scope.partnerId)
+  if (filters.partnerId !== undefined) query = query.where('partner_id', '=', filters.partnerId)
+  if (filters.locationId !== undefined) query = query.where('location_id', '=', filters.locationId)
+  if (filters.activityId !== undefined) query = query.where('activity_id', '=', filters.activityId)
+  if (filters.ageBand !== undefined) query = query.where('age_band', '=', filters.ageBand)
+  if (filters.audience !== undefined) {
+    const audience = filters.audience
+    query = query.where('activity_id', 'in', db.selectFrom('activities').select('id').where('audience', '=', audience).where('region_id', '=', scope.regionId))
+  }
+  const rows = await query.orderBy('created_at', 'desc').limit(limit).execute()
+  return rows.map((row) => row.free_text ?? '')
+}
