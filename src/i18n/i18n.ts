@@ -1,15 +1,25 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import dashboardNl from './messages/dashboard.nl.json' with { type: 'json' }
+import dashboardEn from './messages/dashboard.en.json' with { type: 'json' }
 
-export type MessageKey = keyof typeof nl
+// Feature catalogs are merged into each language's catalog; a language without its own
+// feature catalog shows the Dutch strings (the same fallback `translator` applies).
+const catalogs = {
+  nl: { ...nl, ...dashboardNl },
+  fr: { ...dashboardNl, ...fr },
+  en: { ...en, ...dashboardEn },
+}
+
+export type MessageKey = keyof typeof catalogs.nl
 export type Catalog = Record<MessageKey, string>
 
 /** Each language's own name, its script direction, and its catalog. Dutch comes first. */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
-  fr: { name: 'Français', dir: 'ltr', catalog: fr },
-  en: { name: 'English', dir: 'ltr', catalog: en },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: catalogs.nl },
+  fr: { name: 'Français', dir: 'ltr', catalog: catalogs.fr },
+  en: { name: 'English', dir: 'ltr', catalog: catalogs.en },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
