@@ -73,3 +73,38 @@ export function dayStartUtc(day: string): string {
   }
   return `${day}T00:00:00.000Z`
 }
+
+/** The last day of a `YYYY-MM` month. */
+function monthEnd(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(year, m, 0, 12)).toISOString().slice(0, 10)
+}
+
+function nextMonth(month: string): string {
+  return addDays(monthEnd(month), 1).slice(0, 7)
+}
+
+function previousMonth(month: string): string {
+  return addDays(`${month}-01`, -1).slice(0, 7)
+}
+
+export interface PeriodSplit {
+  /** Whole calendar months inside the period (`YYYY-MM`, inclusive), if any. */
+  months?: { from: string; to: string }
+  /** The days outside those months (none, one or two ranges). */
+  days: Period[]
+}
+
+/**
+ * Splits a period into whole months and loose days at its ends, so that a long period is
+ * read from the month rollups and only its ends from the day rollups.
+ */
+export function splitPeriod(period: Period): PeriodSplit {
+  const first = period.from.endsWith('-01') ? period.from.slice(0, 7) : nextMonth(period.from.slice(0, 7))
+  const last = monthEnd(period.to.slice(0, 7)) === period.to ? period.to.slice(0, 7) : previousMonth(period.to.slice(0, 7))
+  if (first > last) return { days: [period] }
+  const days: Period[] = []
+  if (period.from < `${first}-01`) days.push({ from: period.from, to: addDays(`${first}-01`, -1) })
+  if (period.to > monthEnd(last)) days.push({ from: addDays(monthEnd(last), 1), to: period.to })
+  return { months: { from: first, to: last }, days }
+}

@@ -1,7 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { AgeBand, Audience, Database, RollupMeasures } from '../db/types.ts'
 import { measureNames } from './rollups.ts'
-import type { Period } from './period.ts'
+import { type Period, splitPeriod } from './period.ts'
 
 /**
  * Aggregates for the region dashboards, read from the rollups only.
@@ -93,16 +93,26 @@ export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope,
   })
 }
 
+type Grain = 'day' | 'month'
+
+/**
+ * Runs `read` once per piece of the period: the whole months on the month rollups, the
+ * loose days at either end on the day rollups. The pieces never overlap.
+ */
+async function perPiece<T>(period: Period, read: (grain: Grain, from: string, to: string) => Promise<T[]>): Promise<T[]> {
+  const split = splitPeriod(period)
+  const reads = split.days.map((days) => read('day', days.from, days.to))
+  if (split.months) reads.push(read('month', split.months.from, split.months.to))
+  return (await Promise.all(reads)).flat()
+}
+
 export interface ThemePeriodCounts {
   themeId: number
   current: number
   previous: number
 }
 
-/**
- * Answers per theme in the current period and in the one before it, in one read: the
- * previous period ends the day before `current.from`.
- */
+/** Answers per theme in the current period and in the one before it. */
 export async function themeCounts(
   db: Kysely<Database>,
   scope: DashboardScope,
@@ -110,25 +120,23 @@ export async function themeCounts(
   current: Period,
   previous: Period,
 ): Promise<ThemePeriodCounts[]> {
-  const split = current.from
-  const currentSum = sql<string>`sum(case when day >= ${split} then responses else 0 end)`.as('current')
-  const previousSum = sql<string>`sum(case when day < ${split} then responses else 0 end)`.as('previous')
-  const rows = !needsPosterGrain(scope, filters)
-    ? await db
-        .selectFrom('rollup_region_theme_days')
-        .select(['theme_id', currentSum, previousSum])
-        .where('region_id', '=', scope.regionId)
-        .where('day', '>=', previous.from)
-        .where('day', '<=', current.to)
-        .groupBy('theme_id')
-        .execute()
-    : await posterConditions(db.selectFrom('rollup_poster_theme_days'), scope, filters)
-        .select(['theme_id', currentSum, previousSum])
-        .where('day', '>=', previous.from)
-        .where('day', '<=', current.to)
-        .groupBy('theme_id')
-        .execute()
-  return rows.map((row) => ({ themeId: Number(row.theme_id), current: Number(row.current), previous: Number(row.previous) }))
+  const poster = needsPosterGrain(scope, filters)
+  const read = (grain: Grain, from: string, to: string) => {
+    const table = `${poster ? 'rollup_poster_theme' : 'rollup_region_theme'}_${grain}s` as const
+    let query: AnyQuery = db.selectFrom(table).select(['theme_id', sql<string>`sum(responses)`.as('responses')])
+    query = poster ? posterConditions(query, scope, filters) : query.where('region_id', '=', scope.regionId)
+    return query.where(grain, '>=', from).where(grain, '<=', to).groupBy('theme_id').execute() as Promise<{ theme_id: number; responses: string }[]>
+  }
+  const [now, before] = await Promise.all([perPiece(current, read), perPiece(previous, read)])
+  const counts = new Map<number, ThemePeriodCounts>()
+  const entry = (themeId: number) => {
+    let found = counts.get(themeId)
+    if (!found) counts.set(themeId, (found = { themeId, current: 0, previous: 0 }))
+    return found
+  }
+  for (const row of now) entry(Number(row.theme_id)).current += Number(row.responses)
+  for (const row of before) entry(Number(row.theme_id)).previous += Number(row.responses)
+  return [...counts.values()]
 }
 
 export interface PosterBandMeasures extends Measures {
@@ -151,25 +159,33 @@ export async function measuresByPosterAndBand(
   filters: DashboardFilters,
   period: Period,
 ): Promise<PosterBandMeasures[]> {
-  const rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
-    .select(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band', ...sumsOfMeasures])
-    .where('day', '>=', period.from)
-    .where('day', '<=', period.to)
-    .groupBy(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band'])
-    .execute()
-  return rows.map((row) => {
-    const measures = emptyMeasures()
-    addInto(measures, row)
-    return {
-      posterId: Number(row.poster_id),
-      partnerId: Number(row.partner_id),
-      locationId: Number(row.location_id),
-      activityId: Number(row.activity_id),
-      audience: row.audience as Audience,
-      ageBand: row.age_band as AgeBand | '',
-      ...measures,
+  const rows = await perPiece(period, (grain, from, to) =>
+    posterConditions(db.selectFrom(grain === 'day' ? 'rollup_poster_days' : 'rollup_poster_months') as AnyQuery, scope, filters)
+      .select(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band', ...sumsOfMeasures])
+      .where(grain, '>=', from)
+      .where(grain, '<=', to)
+      .groupBy(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band'])
+      .execute() as Promise<Record<string, unknown>[]>,
+  )
+  const merged = new Map<string, PosterBandMeasures>()
+  for (const row of rows) {
+    const key = `${row.poster_id}|${row.age_band}`
+    let into = merged.get(key)
+    if (!into) {
+      into = {
+        posterId: Number(row.poster_id),
+        partnerId: Number(row.partner_id),
+        locationId: Number(row.location_id),
+        activityId: Number(row.activity_id),
+        audience: row.audience as Audience,
+        ageBand: row.age_band as AgeBand | '',
+        ...emptyMeasures(),
+      }
+      merged.set(key, into)
     }
-  })
+    addInto(into, row)
+  }
+  return [...merged.values()]
 }
 
 export interface RegionDirectory {

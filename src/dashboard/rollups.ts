@@ -60,102 +60,111 @@ function measuresOf(state: RollupState, sign: number): RollupMeasures {
   }
 }
 
-function addMeasures(into: RollupMeasures, delta: RollupMeasures): void {
-  for (const name of measureNames) into[name] += delta[name]
+export type RollupTable =
+  | 'rollup_region_days'
+  | 'rollup_poster_days'
+  | 'rollup_poster_months'
+  | 'rollup_region_theme_days'
+  | 'rollup_region_theme_months'
+  | 'rollup_poster_theme_days'
+  | 'rollup_poster_theme_months'
+
+export const rollupTables: readonly RollupTable[] = [
+  'rollup_region_days',
+  'rollup_poster_days',
+  'rollup_poster_months',
+  'rollup_region_theme_days',
+  'rollup_region_theme_months',
+  'rollup_poster_theme_days',
+  'rollup_poster_theme_months',
+]
+
+interface TableShape {
+  keys: readonly string[]
+  counters: readonly string[]
+  /** Carries the poster's partner, location, activity and audience. */
+  poster: boolean
 }
 
-function isZero(measures: RollupMeasures): boolean {
-  return measureNames.every((name) => measures[name] === 0)
+const posterKeys = ['poster_id', 'age_band'] as const
+const shapes: Record<RollupTable, TableShape> = {
+  rollup_region_days: { keys: ['region_id', 'day'], counters: measureNames, poster: false },
+  rollup_poster_days: { keys: ['region_id', 'day', ...posterKeys], counters: measureNames, poster: true },
+  rollup_poster_months: { keys: ['region_id', 'month', ...posterKeys], counters: measureNames, poster: true },
+  rollup_region_theme_days: { keys: ['region_id', 'day', 'theme_id'], counters: ['responses'], poster: false },
+  rollup_region_theme_months: { keys: ['region_id', 'month', 'theme_id'], counters: ['responses'], poster: false },
+  rollup_poster_theme_days: { keys: ['region_id', 'day', ...posterKeys, 'theme_id'], counters: ['responses'], poster: true },
+  rollup_poster_theme_months: { keys: ['region_id', 'month', ...posterKeys, 'theme_id'], counters: ['responses'], poster: true },
 }
 
-interface PosterKey {
-  region_id: number
-  day: string
-  poster_id: number
-  age_band: AgeBand | ''
-  partner_id: number
-  location_id: number
-  activity_id: number
-}
+type Row = Record<string, number | string>
 
 /** The change one or more responses make to each rollup table, keyed by row. */
 export class RollupAccumulator {
-  readonly regionDays = new Map<string, { region_id: number; day: string } & RollupMeasures>()
-  readonly posterDays = new Map<string, PosterKey & RollupMeasures>()
-  readonly regionThemeDays = new Map<string, { region_id: number; day: string; theme_id: number; responses: number }>()
-  readonly posterThemeDays = new Map<string, PosterKey & { theme_id: number; responses: number }>()
+  readonly rows = new Map<RollupTable, Map<string, Row>>(rollupTables.map((table) => [table, new Map()]))
+
+  size(table: RollupTable): number {
+    return this.rows.get(table)!.size
+  }
+
+  private bump(table: RollupTable, values: Row, delta: Record<string, number>): void {
+    const shape = shapes[table]
+    const key = shape.keys.map((column) => values[column]).join('|')
+    const rows = this.rows.get(table)!
+    let row = rows.get(key)
+    if (!row) {
+      row = {}
+      for (const column of shape.keys) row[column] = values[column]!
+      if (shape.poster) {
+        row.partner_id = values.partner_id!
+        row.location_id = values.location_id!
+        row.activity_id = values.activity_id!
+      }
+      for (const counter of shape.counters) row[counter] = 0
+      rows.set(key, row)
+    }
+    for (const counter of shape.counters) (row[counter] as number) += delta[counter] ?? 0
+  }
 
   add(state: RollupState, sign = 1): void {
     const day = brusselsDay(state.created_at)
-    const band = state.age_band ?? ''
-    const delta = measuresOf(state, sign)
-
-    const regionKey = `${state.region_id}|${day}`
-    let region = this.regionDays.get(regionKey)
-    if (!region) this.regionDays.set(regionKey, (region = { region_id: state.region_id, day, ...measuresOf(state, 0) }))
-    addMeasures(region, delta)
-
-    const poster: PosterKey = {
+    const values: Row = {
       region_id: state.region_id,
       day,
+      month: day.slice(0, 7),
       poster_id: state.poster_id,
-      age_band: band,
+      age_band: state.age_band ?? '',
       partner_id: state.partner_id,
       location_id: state.location_id,
       activity_id: state.activity_id,
     }
-    const posterKey = `${regionKey}|${state.poster_id}|${band}`
-    let posterRow = this.posterDays.get(posterKey)
-    if (!posterRow) this.posterDays.set(posterKey, (posterRow = { ...poster, ...measuresOf(state, 0) }))
-    addMeasures(posterRow, delta)
-
+    const delta = measuresOf(state, sign) as unknown as Record<string, number>
+    this.bump('rollup_region_days', values, delta)
+    this.bump('rollup_poster_days', values, delta)
+    this.bump('rollup_poster_months', values, delta)
+    const one = { responses: sign }
     for (const themeId of new Set(state.themeIds ?? [])) {
-      const themeKey = `${regionKey}|${themeId}`
-      const theme = this.regionThemeDays.get(themeKey) ?? { region_id: state.region_id, day, theme_id: themeId, responses: 0 }
-      theme.responses += sign
-      this.regionThemeDays.set(themeKey, theme)
-      const posterThemeKey = `${posterKey}|${themeId}`
-      const posterTheme = this.posterThemeDays.get(posterThemeKey) ?? { ...poster, theme_id: themeId, responses: 0 }
-      posterTheme.responses += sign
-      this.posterThemeDays.set(posterThemeKey, posterTheme)
+      const withTheme = { ...values, theme_id: themeId }
+      this.bump('rollup_region_theme_days', withTheme, one)
+      this.bump('rollup_region_theme_months', withTheme, one)
+      this.bump('rollup_poster_theme_days', withTheme, one)
+      this.bump('rollup_poster_theme_months', withTheme, one)
     }
   }
 
   /** Adds each non-zero change to the rollup tables (one upsert per changed row). */
   async applyTo(db: Kysely<Database>): Promise<void> {
-    for (const row of this.regionDays.values()) {
-      if (isZero(row)) continue
-      await db
-        .insertInto('rollup_region_days')
-        .values(row)
-        .onConflict((oc) => oc.columns(['region_id', 'day']).doUpdateSet(increments('rollup_region_days', measureNames)))
-        .execute()
-    }
-    for (const row of this.posterDays.values()) {
-      if (isZero(row)) continue
-      await db
-        .insertInto('rollup_poster_days')
-        .values({ ...row, audience: audienceOf(row.activity_id) })
-        .onConflict((oc) => oc.columns(['region_id', 'day', 'poster_id', 'age_band']).doUpdateSet(increments('rollup_poster_days', measureNames)))
-        .execute()
-    }
-    for (const row of this.regionThemeDays.values()) {
-      if (row.responses === 0) continue
-      await db
-        .insertInto('rollup_region_theme_days')
-        .values(row)
-        .onConflict((oc) => oc.columns(['region_id', 'day', 'theme_id']).doUpdateSet(increments('rollup_region_theme_days', ['responses'])))
-        .execute()
-    }
-    for (const row of this.posterThemeDays.values()) {
-      if (row.responses === 0) continue
-      await db
-        .insertInto('rollup_poster_theme_days')
-        .values({ ...row, audience: audienceOf(row.activity_id) })
-        .onConflict((oc) =>
-          oc.columns(['region_id', 'day', 'poster_id', 'age_band', 'theme_id']).doUpdateSet(increments('rollup_poster_theme_days', ['responses'])),
-        )
-        .execute()
+    for (const table of rollupTables) {
+      const shape = shapes[table]
+      for (const row of this.rows.get(table)!.values()) {
+        if (shape.counters.every((counter) => row[counter] === 0)) continue
+        const values = shape.poster ? { ...row, audience: audienceOf(row.activity_id as number) } : row
+        await db
+          .insertInto(table)
+          .values(values as never)
+          .onConflict((oc) => oc.columns(shape.keys as never).doUpdateSet(increments(table, shape.counters)))
+          .execute()
+      }
     }
   }
 
@@ -164,19 +173,15 @@ export class RollupAccumulator {
    * empty rollups). `audiences` maps activity id → audience.
    */
   async insertInto(db: Kysely<Database>, audiences: ReadonlyMap<number, Audience>, chunk = 800): Promise<void> {
-    const audience = (activityId: number) => audiences.get(activityId) ?? 'all'
-    await insertChunks(db, 'rollup_region_days', [...this.regionDays.values()], chunk)
-    await insertChunks(db, 'rollup_poster_days', [...this.posterDays.values()].map((row) => ({ ...row, audience: audience(row.activity_id) })), chunk)
-    await insertChunks(db, 'rollup_region_theme_days', [...this.regionThemeDays.values()], chunk)
-    await insertChunks(db, 'rollup_poster_theme_days', [...this.posterThemeDays.values()].map((row) => ({ ...row, audience: audience(row.activity_id) })), chunk)
-  }
-}
-
-type RollupTable = 'rollup_region_days' | 'rollup_poster_days' | 'rollup_region_theme_days' | 'rollup_poster_theme_days'
-
-async function insertChunks(db: Kysely<Database>, table: RollupTable, rows: object[], chunk: number): Promise<void> {
-  for (let start = 0; start < rows.length; start += chunk) {
-    await db.insertInto(table).values(rows.slice(start, start + chunk) as never).execute()
+    for (const table of rollupTables) {
+      const shape = shapes[table]
+      const rows = [...this.rows.get(table)!.values()].map((row) =>
+        shape.poster ? { ...row, audience: audiences.get(row.activity_id as number) ?? 'all' } : row,
+      )
+      for (let start = 0; start < rows.length; start += chunk) {
+        await db.insertInto(table).values(rows.slice(start, start + chunk) as never).execute()
+      }
+    }
   }
 }
 
@@ -201,6 +206,16 @@ function audienceOf(activityId: number) {
 export async function applyStepOne(trx: Kysely<Database>, response: RollupState): Promise<void> {
   const change = new RollupAccumulator()
   change.add({ ...response, step: response.step ?? 1, themeIds: response.themeIds ?? [] })
+  await change.applyTo(trx)
+}
+
+/**
+ * Step 1 of several answers in one transaction (the answer writer's group commit):
+ * answers at the same poster on the same day become one upsert per table.
+ */
+export async function applyStepOneBatch(trx: Kysely<Database>, responses: readonly RollupState[]): Promise<void> {
+  const change = new RollupAccumulator()
+  for (const response of responses) change.add({ ...response, step: response.step ?? 1, themeIds: response.themeIds ?? [] })
   await change.applyTo(trx)
 }
 
@@ -238,7 +253,7 @@ export async function readRollupState(trx: Kysely<Database>, responseId: number)
  */
 export async function rebuildRollups(db: Kysely<Database>, regionId?: number, pageSize = 20_000): Promise<{ responses: number }> {
   return db.transaction().execute(async (trx) => {
-    for (const table of ['rollup_region_days', 'rollup_poster_days', 'rollup_region_theme_days', 'rollup_poster_theme_days'] as const) {
+    for (const table of rollupTables) {
       let remove = trx.deleteFrom(table)
       if (regionId !== undefined) remove = remove.where('region_id', '=', regionId)
       await remove.execute()

@@ -197,9 +197,15 @@ export interface RollupPosterThemeDayTable {
   responses: number
 }
 
+/** The month twins: the same rows with `month` (`YYYY-MM`) instead of `day`. */
+export type MonthOf<T extends { day: string }> = Omit<T, 'day'> & { month: string }
+
 export interface Database {
   rollup_region_days: RollupRegionDayTable
   rollup_poster_days: RollupPosterDayTable
+  rollup_poster_months: MonthOf<RollupPosterDayTable>
   rollup_region_theme_days: RollupRegionThemeDayTable
+  rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
   rollup_poster_theme_days: RollupPosterThemeDayTable
+  rollup_poster_theme_months: MonthOf<RollupPosterThemeDayTable>
 }

@@ -86,6 +86,26 @@ t.test('the dashboard shows the counts, weekly series, ranking and emerging them
   t.ok(model.text.rising.some((word) => word.term === 'computer' && word.isNew), '"computer" is new this period')
   t.notOk(model.text.words.some((word) => ['de', 'met', 'en', 'voor'].includes(word.term)), 'no Dutch stopwords')
 
+  // A period with a whole month in it reads that month from the month rollups and the
+  // loose days from the day rollups: the figures must not change because of it.
+  const long = (await loadDashboard(db, { regionId: world.regionId }, {}, { from: '2026-09-15', to: '2026-11-27' }))!
+  const inLong = answers.filter((a) => localDay(a.createdAt) >= '2026-09-15' && localDay(a.createdAt) <= '2026-11-27')
+  t.equal(long.headline.responses.value, inLong.length, 'responses over months and loose days')
+  t.same(
+    long.themes.map((theme) => [slugOf.get(theme.themeId), theme.cell.value]),
+    ['digitaal', 'talen', 'koken-voeding'].map((slug) => [slug, themeCount(inLong, slug)] as const).sort((a, b) => b[1] - a[1]),
+    'theme counts over months and loose days',
+  )
+  for (const row of long.breakdowns.find((b) => b.key === 'location')!.rows) {
+    t.equal(row.cell.value, inLong.filter((a) => String(world.posters[a.posterIndex]!.locationId) === row.key).length, `location ${row.key} over months and loose days`)
+  }
+  const longAdults = (await loadDashboard(db, { regionId: world.regionId }, { audience: 'adults', ageBand: '45_64' }, { from: '2026-10-01', to: '2026-11-27' }))!
+  t.equal(
+    longAdults.breakdowns.find((b) => b.key === 'location')!.rows.reduce((sum, row) => sum + row.cell.value, 0),
+    answers.filter((a) => localDay(a.createdAt) >= '2026-10-01' && a.posterIndex === 3 && a.ageBand === '45_64').length,
+    'filters on the month rollups too',
+  )
+
   // A filter narrows every figure to the slice.
   const adults = (await loadDashboard(db, { regionId: world.regionId }, { audience: 'adults' }, period))!
   t.equal(adults.headline.responses.value, current.filter((a) => a.posterIndex === 3).length, 'audience filter: only the adults activity')

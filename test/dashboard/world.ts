@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
 import type { AgeBand, Audience, Database, TriedNew } from '../../src/db/types.ts'
-import { applyStepOne, applyStepTwo, readRollupState } from '../../src/dashboard/rollups.ts'
+import { applyStepOne, applyStepTwo, readRollupState, rollupTables } from '../../src/dashboard/rollups.ts'
 import { createPoster } from '../../src/posters/queries.ts'
 
 /**
@@ -119,14 +119,11 @@ export function random(seed: number): () => number {
 export async function rollupSnapshot(db: Kysely<Database>, regionId: number) {
   const clean = (rows: Record<string, unknown>[]) =>
     rows
-      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && !/^(day|age_band|audience)$/.test(key) ? Number(value) : value])))
+      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && !/^(day|month|age_band|audience)$/.test(key) ? Number(value) : value])))
       .filter((row) => ['responses', 'tried_yes', 'tried_a_bit', 'tried_no', 'liked_sum', 'liked_count', 'step2'].some((key) => key in row && Number(row[key]) !== 0))
       .map((row) => JSON.stringify(row))
       .sort()
-  return {
-    regionDays: clean(await db.selectFrom('rollup_region_days').selectAll().where('region_id', '=', regionId).execute()),
-    posterDays: clean(await db.selectFrom('rollup_poster_days').selectAll().where('region_id', '=', regionId).execute()),
-    regionThemeDays: clean(await db.selectFrom('rollup_region_theme_days').selectAll().where('region_id', '=', regionId).execute()),
-    posterThemeDays: clean(await db.selectFrom('rollup_poster_theme_days').selectAll().where('region_id', '=', regionId).execute()),
-  }
+  const snapshot: Record<string, string[]> = {}
+  for (const table of rollupTables) snapshot[table] = clean(await db.selectFrom(table).selectAll().where('region_id', '=', regionId).execute())
+  return snapshot
 }
