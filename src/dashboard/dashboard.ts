@@ -170,7 +170,7 @@ export async function loadDashboard(
   const [days, themes, posterBands, currentTexts, previousTexts] = await Promise.all([
     measuresByDay(db, scope, filters, { from: previous.from, to: period.to }),
     themeCounts(db, scope, filters, period, previous),
-    measuresByPosterAndBand(db, scope, filters, period),
+    measuresByPosterAndBand(db, scope, filters, period, directory.posters),
     recentTexts(db, scope, filters, dayStartUtc(period.from), dayStartUtc(addDays(period.to, 1)), window),
     recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(period.from), window),
   ])

@@ -139,32 +139,38 @@ export async function themeCounts(
   return [...counts.values()]
 }
 
-export interface PosterBandMeasures extends Measures {
-  posterId: number
+export interface PosterPlace {
   partnerId: number
   locationId: number
   activityId: number
   audience: Audience
+}
+
+export interface PosterBandMeasures extends Measures, PosterPlace {
+  posterId: number
   ageBand: AgeBand | ''
 }
 
 /**
  * Counters per poster and age band over the period: every breakdown (location, activity,
  * partner, audience, age band, age band × location) is a regrouping of these few hundred
- * rows, so the page needs one read for all of them.
+ * rows, so the page needs one read for all of them. Grouping by the two key columns only
+ * (not the carried partner, location, activity) keeps the database's sort small; the
+ * poster's place comes from `posters` (a poster keeps its activity and location for life).
  */
 export async function measuresByPosterAndBand(
   db: Kysely<Database>,
   scope: DashboardScope,
   filters: DashboardFilters,
   period: Period,
+  posters: ReadonlyMap<number, PosterPlace>,
 ): Promise<PosterBandMeasures[]> {
   const rows = await perPiece(period, (grain, from, to) =>
     posterConditions(db.selectFrom(grain === 'day' ? 'rollup_poster_days' : 'rollup_poster_months') as AnyQuery, scope, filters)
-      .select(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band', ...sumsOfMeasures])
+      .select(['poster_id', 'age_band', ...sumsOfMeasures])
       .where(grain, '>=', from)
       .where(grain, '<=', to)
-      .groupBy(['poster_id', 'partner_id', 'location_id', 'activity_id', 'audience', 'age_band'])
+      .groupBy(['poster_id', 'age_band'])
       .execute() as Promise<Record<string, unknown>[]>,
   )
   const merged = new Map<string, PosterBandMeasures>()
@@ -172,15 +178,9 @@ export async function measuresByPosterAndBand(
     const key = `${row.poster_id}|${row.age_band}`
     let into = merged.get(key)
     if (!into) {
-      into = {
-        posterId: Number(row.poster_id),
-        partnerId: Number(row.partner_id),
-        locationId: Number(row.location_id),
-        activityId: Number(row.activity_id),
-        audience: row.audience as Audience,
-        ageBand: row.age_band as AgeBand | '',
-        ...emptyMeasures(),
-      }
+      const place = posters.get(Number(row.poster_id))
+      if (!place) continue
+      into = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
       merged.set(key, into)
     }
     addInto(into, row)
@@ -194,6 +194,7 @@ export interface RegionDirectory {
   locations: { id: number; name: string }[]
   activities: { id: number; title: string; partnerId: number; audience: Audience }[]
   themes: { id: number; labels: string; slug: string }[]
+  posters: Map<number, PosterPlace>
 }
 
 /**
@@ -212,11 +213,18 @@ export async function regionDirectory(db: Kysely<Database>, scope: DashboardScop
     const partnerId = scope.partnerId
     locations = locations.where('id', 'in', db.selectFrom('posters').select('location_id').where('partner_id', '=', partnerId))
   }
-  const [partnerRows, activityRows, locationRows, themeRows] = await Promise.all([
+  let posters = db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .select(['posters.id', 'posters.partner_id', 'posters.location_id', 'posters.activity_id', 'activities.audience'])
+    .where('posters.region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) posters = posters.where('posters.partner_id', '=', scope.partnerId)
+  const [partnerRows, activityRows, locationRows, themeRows, posterRows] = await Promise.all([
     partners.orderBy('name').execute(),
     activities.orderBy('title').execute(),
     locations.orderBy('name').execute(),
     db.selectFrom('themes').select(['id', 'labels', 'slug']).where('region_id', '=', scope.regionId).orderBy('position').orderBy('id').execute(),
+    posters.execute(),
   ])
   return {
     // Never below 3, whatever the stored value says.
@@ -225,6 +233,9 @@ export async function regionDirectory(db: Kysely<Database>, scope: DashboardScop
     locations: locationRows,
     activities: activityRows.map((row) => ({ id: row.id, title: row.title, partnerId: row.partner_id, audience: row.audience })),
     themes: themeRows,
+    posters: new Map(
+      posterRows.map((row) => [row.id, { partnerId: row.partner_id, locationId: row.location_id, activityId: row.activity_id, audience: row.audience }]),
+    ),
   }
 }
 
