@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import type { AgeBand, Audience, Database, RollupMeasures, TriedNew } from '../db/types.ts'
 
 /**
@@ -158,12 +158,7 @@ export class RollupAccumulator {
       const shape = shapes[table]
       for (const row of this.rows.get(table)!.values()) {
         if (shape.counters.every((counter) => row[counter] === 0)) continue
-        const values = shape.poster ? { ...row, audience: audienceOf(row.activity_id as number) } : row
-        await db
-          .insertInto(table)
-          .values(values as never)
-          .onConflict((oc) => oc.columns(shape.keys as never).doUpdateSet(increments(table, shape.counters)))
-          .execute()
+        await upsert(db, table, row)
       }
     }
   }
@@ -183,6 +178,44 @@ export class RollupAccumulator {
       }
     }
   }
+}
+
+/** A row's values in the order the upsert statement binds them. */
+function orderedValues(shape: TableShape, row: Row): unknown[] {
+  const values: unknown[] = shape.keys.map((column) => row[column])
+  if (shape.poster) values.push(row.partner_id, row.location_id, row.activity_id)
+  for (const counter of shape.counters) values.push(row[counter])
+  if (shape.poster) values.push(row.activity_id) // the audience subquery's parameter
+  return values
+}
+
+// Upserts run on the answer path, several per answer: building and compiling the Kysely
+// query each time costs more than running it. The statement is the same for every row of
+// a table (only the bound values differ), so it is compiled once per dialect and table.
+const compiledUpserts = new Map<string, string>()
+
+async function upsert(db: Kysely<Database>, table: RollupTable, row: Row): Promise<void> {
+  const shape = shapes[table]
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:${table}`
+  const parameters = orderedValues(shape, row)
+  const cached = compiledUpserts.get(cacheKey)
+  if (cached !== undefined) {
+    await db.executeQuery(CompiledQuery.raw(cached, parameters))
+    return
+  }
+  const values: Record<string, unknown> = {}
+  for (const column of shape.keys) values[column] = row[column]
+  if (shape.poster) Object.assign(values, { partner_id: row.partner_id, location_id: row.location_id, activity_id: row.activity_id })
+  for (const counter of shape.counters) values[counter] = row[counter]
+  if (shape.poster) values.audience = audienceOf(row.activity_id as number)
+  const compiled = db
+    .insertInto(table)
+    .values(values as never)
+    .onConflict((oc) => oc.columns(shape.keys as never).doUpdateSet(increments(table, shape.counters)))
+    .compile()
+  // Only reuse the text when its parameters are exactly the ones we would bind.
+  if (JSON.stringify(compiled.parameters) === JSON.stringify(parameters)) compiledUpserts.set(cacheKey, compiled.sql)
+  await db.executeQuery(compiled)
 }
 
 /**
