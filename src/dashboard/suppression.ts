@@ -13,8 +13,8 @@
  * cycle of hidden cells keeps every sum, so a cell is safe exactly when such a cycle
  * through it stays inside every interval (the integer points of these "transportation"
  * tables are connected by such unit cycles); while one is not, the smallest shown cell
- * on its row or column is hidden too. When nothing is left to hide, the whole table is
- * withheld.
+ * on its row or column is hidden too. When nothing is left to hide there, the whole
+ * table is withheld.
  */
 
 export type CellState = 'shown' | 'small' | 'secondary'
@@ -138,10 +138,25 @@ export function suppressTable(
   const fixed = (i: number, j: number) => totals !== undefined && (i === rows || j === columns)
 
   let withheld = false
-  for (;;) {
-    const weak = findDerivable(grid, sign, k)
-    if (weak === undefined) break
-    const [wi, wj] = weak
+  // Passes over the hidden cells, protecting each derivable one as it is met (a fix often
+  // protects its neighbours too), until a pass finds nothing left to protect.
+  // Hiding a cell only adds ways to move the others, so a cell found safe stays safe:
+  // each is proved once.
+  const safe = new Set<number>()
+  const moves = movesOf(grid, sign, k)
+  const derivableCells = function* () {
+    for (let i = 0; i <= rows; i++) {
+      for (let j = 0; j <= columns; j++) {
+        const id = i * (columns + 1) + j
+        if (grid[i]![j]!.state === 'shown' || safe.has(id)) continue
+        if (isDerivable(rows + 1, moves, i, j)) yield [i, j] as const
+        else safe.add(id)
+      }
+    }
+  }
+  for (let changed = true; changed && !withheld; ) {
+    changed = false
+    for (const [wi, wj] of derivableCells()) {
     let pick: [number, number] | undefined
     const consider = (i: number, j: number) => {
       const cell = grid[i]![j]!
@@ -149,15 +164,16 @@ export function suppressTable(
     }
     for (let j = 0; j <= columns; j++) consider(wi, j)
     for (let i = 0; i <= rows; i++) consider(i, wj)
-    if (pick === undefined) {
-      // Widen the search to the whole table before giving up.
-      for (let i = 0; i <= rows; i++) for (let j = 0; j <= columns; j++) consider(i, j)
-    }
+    // Nothing left to hide on its row or column: rather than hiding cells far away one by
+    // one (slow, and it leaves little to see), the table is withheld.
     if (pick === undefined) {
       withheld = true
       break
     }
     grid[pick[0]]![pick[1]] = { value: grid[pick[0]]![pick[1]]!.value, state: 'secondary' }
+    updateMoves(moves, grid, sign, k, pick[0], pick[1])
+    changed = true
+    }
   }
   return {
     cells: grid.slice(0, rows).map((line) => line.slice(0, columns)),
@@ -169,51 +185,79 @@ export function suppressTable(
 }
 
 /**
- * The first hidden cell that no unit cycle can move, or undefined. Nodes are the grid's
- * rows and columns; a hidden cell whose signed value can rise is an edge row → column,
- * one that can fall an edge column → row. A cell can rise exactly when its column reaches
- * its row again without it (and fall when its row reaches its column).
+ * Whether no unit cycle can move hidden cell (i, j). Nodes are the grid's rows and
+ * columns; a hidden cell whose signed value can rise is an edge row → column, one that
+ * can fall an edge column → row. A cell can rise exactly when its column reaches its row
+ * again without it (and fall when its row reaches its column).
  */
-function findDerivable(grid: Cell[][], sign: (i: number, j: number) => number, k: number): [number, number] | undefined {
+interface Moves {
+  columns: number
+  /** Per grid cell: 1 when it is hidden and its signed value can rise (fall) by one. */
+  rise: Uint8Array
+  fall: Uint8Array
+}
+
+function movesOf(grid: Cell[][], sign: (i: number, j: number) => number, k: number): Moves {
   const rows = grid.length
   const columns = grid[0]!.length
-  const up = (i: number, j: number) => {
-    const cell = grid[i]![j]!
-    const [lo, hi] = knownInterval(cell, k)
-    return sign(i, j) > 0 ? cell.value + 1 <= hi : cell.value - 1 >= lo
+  const moves = { columns, rise: new Uint8Array(rows * columns), fall: new Uint8Array(rows * columns) }
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) updateMoves(moves, grid, sign, k, i, j)
+  return moves
+}
+
+function updateMoves(moves: Moves, grid: Cell[][], sign: (i: number, j: number) => number, k: number, i: number, j: number): void {
+  const cell = grid[i]![j]!
+  const index = i * moves.columns + j
+  if (cell.state === 'shown') {
+    moves.rise[index] = 0
+    moves.fall[index] = 0
+    return
   }
-  const down = (i: number, j: number) => {
-    const cell = grid[i]![j]!
-    const [lo, hi] = knownInterval(cell, k)
-    return sign(i, j) > 0 ? cell.value - 1 >= lo : cell.value + 1 <= hi
-  }
+  const [lo, hi] = knownInterval(cell, k)
+  const canUp = cell.value + 1 <= hi
+  const canDown = cell.value - 1 >= lo
+  moves.rise[index] = Number(sign(i, j) > 0 ? canUp : canDown)
+  moves.fall[index] = Number(sign(i, j) > 0 ? canDown : canUp)
+}
+
+/**
+ * Whether no unit cycle can move hidden cell (i, j). Nodes are the grid's rows and
+ * columns; a hidden cell whose signed value can rise is an edge row → column, one that
+ * can fall an edge column → row. A cell can rise exactly when its column reaches its row
+ * again without it (and fall when its row reaches its column).
+ */
+function isDerivable(rows: number, moves: Moves, i: number, j: number): boolean {
+  const { columns, rise, fall } = moves
+  const self = i * columns + j
   // Node ids: rows 0…rows−1, columns rows…rows+columns−1.
-  const reaches = (from: number, to: number, skipI: number, skipJ: number): boolean => {
-    const seen = new Set([from])
+  const reaches = (from: number, to: number): boolean => {
+    const seen = new Uint8Array(rows + columns)
+    seen[from] = 1
     const stack = [from]
     while (stack.length > 0) {
       const node = stack.pop()!
       if (node === to) return true
-      const next: number[] = []
       if (node < rows) {
-        for (let j = 0; j < columns; j++) if (!(node === skipI && j === skipJ) && grid[node]![j]!.state !== 'shown' && up(node, j)) next.push(rows + j)
+        for (let b = 0; b < columns; b++) {
+          const index = node * columns + b
+          if (seen[rows + b] || !rise[index] || index === self) continue
+          seen[rows + b] = 1
+          stack.push(rows + b)
+        }
       } else {
-        const j = node - rows
-        for (let i = 0; i < rows; i++) if (!(i === skipI && j === skipJ) && grid[i]![j]!.state !== 'shown' && down(i, j)) next.push(i)
+        const b = node - rows
+        for (let a = 0; a < rows; a++) {
+          const index = a * columns + b
+          if (seen[a] || !fall[index] || index === self) continue
+          seen[a] = 1
+          stack.push(a)
+        }
       }
-      for (const n of next) if (!seen.has(n)) (seen.add(n), stack.push(n))
     }
     return false
   }
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < columns; j++) {
-      if (grid[i]![j]!.state === 'shown') continue
-      const canRise = up(i, j) && reaches(rows + j, i, i, j)
-      const canFall = down(i, j) && reaches(i, rows + j, i, j)
-      if (!canRise && !canFall) return [i, j]
-    }
-  }
-  return undefined
+  if (rise[self] && reaches(rows + j, i)) return false
+  return !(fall[self] && reaches(i, rows + j))
 }
 
 /** The text a reader sees for a cell. */
