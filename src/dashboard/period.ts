@@ -89,22 +89,55 @@ function previousMonth(month: string): string {
 }
 
 export interface PeriodSplit {
-  /** Whole calendar months inside the period (`YYYY-MM`, inclusive), if any. */
+  /** Whole calendar months to read (`YYYY-MM`, inclusive), if any. */
   months?: { from: string; to: string }
-  /** The days outside those months (none, one or two ranges). */
-  days: Period[]
+  /** Day ranges to add (sign 1) or, where a month was read whole, to take away (sign −1). */
+  days: (Period & { sign: 1 | -1 })[]
+}
+
+function monthStart(month: string): string {
+  return `${month}-01`
 }
 
 /**
- * Splits a period into whole months and loose days at its ends, so that a long period is
- * read from the month rollups and only its ends from the day rollups.
+ * Splits a period into whole months and loose days, so that a long period is read mostly
+ * from the month rollups. A partial month at either end is read from whichever is
+ * smaller: its days, or the whole month minus the days outside the period — for a period
+ * ending today the days after today are empty, so the current month costs one row per
+ * poster instead of a row per poster and day.
  */
 export function splitPeriod(period: Period): PeriodSplit {
-  const first = period.from.endsWith('-01') ? period.from.slice(0, 7) : nextMonth(period.from.slice(0, 7))
-  const last = monthEnd(period.to.slice(0, 7)) === period.to ? period.to.slice(0, 7) : previousMonth(period.to.slice(0, 7))
-  if (first > last) return { days: [period] }
-  const days: Period[] = []
-  if (period.from < `${first}-01`) days.push({ from: period.from, to: addDays(`${first}-01`, -1) })
-  if (period.to > monthEnd(last)) days.push({ from: addDays(monthEnd(last), 1), to: period.to })
-  return { months: { from: first, to: last }, days }
+  const days: PeriodSplit['days'] = []
+  const headMonth = period.from.slice(0, 7)
+  const tailMonth = period.to.slice(0, 7)
+  const length = (from: string, to: string) => (to < from ? 0 : dayCount({ from, to }))
+  if (headMonth === tailMonth) {
+    const inside = length(period.from, period.to)
+    const outside = length(monthStart(headMonth), addDays(period.from, -1)) + length(addDays(period.to, 1), monthEnd(headMonth))
+    if (outside >= inside) return { days: [{ ...period, sign: 1 }] }
+    if (period.from > monthStart(headMonth)) days.push({ from: monthStart(headMonth), to: addDays(period.from, -1), sign: -1 })
+    if (period.to < monthEnd(headMonth)) days.push({ from: addDays(period.to, 1), to: monthEnd(headMonth), sign: -1 })
+    return { months: { from: headMonth, to: headMonth }, days }
+  }
+  let first = headMonth
+  if (period.from > monthStart(headMonth)) {
+    const inside = length(period.from, monthEnd(headMonth))
+    const outside = length(monthStart(headMonth), addDays(period.from, -1))
+    if (outside < inside) days.push({ from: monthStart(headMonth), to: addDays(period.from, -1), sign: -1 })
+    else {
+      days.push({ from: period.from, to: monthEnd(headMonth), sign: 1 })
+      first = nextMonth(headMonth)
+    }
+  }
+  let last = tailMonth
+  if (period.to < monthEnd(tailMonth)) {
+    const inside = length(monthStart(tailMonth), period.to)
+    const outside = length(addDays(period.to, 1), monthEnd(tailMonth))
+    if (outside < inside) days.push({ from: addDays(period.to, 1), to: monthEnd(tailMonth), sign: -1 })
+    else {
+      days.push({ from: monthStart(tailMonth), to: period.to, sign: 1 })
+      last = previousMonth(tailMonth)
+    }
+  }
+  return first <= last ? { months: { from: first, to: last }, days } : { days }
 }

@@ -32,8 +32,8 @@ export function emptyMeasures(): Measures {
   return { responses: 0, tried_yes: 0, tried_a_bit: 0, tried_no: 0, liked_sum: 0, liked_count: 0, step2: 0 }
 }
 
-export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>): void {
-  for (const name of measureNames) into[name] += Number(row[name] ?? 0)
+export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>, sign = 1): void {
+  for (const name of measureNames) into[name] += sign * Number(row[name] ?? 0)
 }
 
 function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boolean {
@@ -99,10 +99,10 @@ type Grain = 'day' | 'month'
  * Runs `read` once per piece of the period: the whole months on the month rollups, the
  * loose days at either end on the day rollups. The pieces never overlap.
  */
-async function perPiece<T>(period: Period, read: (grain: Grain, from: string, to: string) => Promise<T[]>): Promise<T[]> {
+async function perPiece<T>(period: Period, read: (grain: Grain, from: string, to: string) => Promise<T[]>): Promise<{ row: T; sign: number }[]> {
   const split = splitPeriod(period)
-  const reads = split.days.map((days) => read('day', days.from, days.to))
-  if (split.months) reads.push(read('month', split.months.from, split.months.to))
+  const reads = split.days.map(async (days) => (await read('day', days.from, days.to)).map((row) => ({ row, sign: days.sign as number })))
+  if (split.months) reads.push(read('month', split.months.from, split.months.to).then((rows) => rows.map((row) => ({ row, sign: 1 }))))
   return (await Promise.all(reads)).flat()
 }
 
@@ -134,8 +134,8 @@ export async function themeCounts(
     if (!found) counts.set(themeId, (found = { themeId, current: 0, previous: 0 }))
     return found
   }
-  for (const row of now) entry(Number(row.theme_id)).current += Number(row.responses)
-  for (const row of before) entry(Number(row.theme_id)).previous += Number(row.responses)
+  for (const { row, sign } of now) entry(Number(row.theme_id)).current += sign * Number(row.responses)
+  for (const { row, sign } of before) entry(Number(row.theme_id)).previous += sign * Number(row.responses)
   return [...counts.values()]
 }
 
@@ -174,7 +174,7 @@ export async function measuresByPosterAndBand(
       .execute() as Promise<Record<string, unknown>[]>,
   )
   const merged = new Map<string, PosterBandMeasures>()
-  for (const row of rows) {
+  for (const { row, sign } of rows) {
     const key = `${row.poster_id}|${row.age_band}`
     let into = merged.get(key)
     if (!into) {
@@ -183,7 +183,7 @@ export async function measuresByPosterAndBand(
       into = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
       merged.set(key, into)
     }
-    addInto(into, row)
+    addInto(into, row, sign)
   }
   return [...merged.values()]
 }

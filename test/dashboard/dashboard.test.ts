@@ -99,6 +99,18 @@ t.test('the dashboard shows the counts, weekly series, ranking and emerging them
   for (const row of long.breakdowns.find((b) => b.key === 'location')!.rows) {
     t.equal(row.cell.value, inLong.filter((a) => String(world.posters[a.posterIndex]!.locationId) === row.key).length, `location ${row.key} over months and loose days`)
   }
+  // Partial months read as "the whole month minus the days outside": those days have answers here.
+  const trimmed = (await loadDashboard(db, { regionId: world.regionId }, {}, { from: '2026-10-04', to: '2026-11-25' }))!
+  const inTrimmed = answers.filter((a) => localDay(a.createdAt) >= '2026-10-04' && localDay(a.createdAt) <= '2026-11-25')
+  t.equal(trimmed.headline.responses.value, inTrimmed.length)
+  t.same(
+    trimmed.themes.map((theme) => [slugOf.get(theme.themeId), theme.cell.value]),
+    ['digitaal', 'talen', 'koken-voeding'].map((slug) => [slug, themeCount(inTrimmed, slug)] as const).sort((a, b) => b[1] - a[1]),
+    'theme counts with days taken away from whole months',
+  )
+  for (const row of trimmed.breakdowns.find((b) => b.key === 'age_band')!.rows) {
+    t.equal(row.cell.value, inTrimmed.filter((a) => (a.ageBand ?? '') === row.key).length, `age band "${row.key}" with days taken away`)
+  }
   const longAdults = (await loadDashboard(db, { regionId: world.regionId }, { audience: 'adults', ageBand: '45_64' }, { from: '2026-10-01', to: '2026-11-27' }))!
   t.equal(
     longAdults.breakdowns.find((b) => b.key === 'location')!.rows.reduce((sum, row) => sum + row.cell.value, 0),
