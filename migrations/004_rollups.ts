@@ -88,9 +88,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['region_id', 'created_at'])
     .where(sql.ref('free_text'), 'is not', null)
     .execute()
+  // The same for a partner's own view, which would otherwise walk the whole region's texts.
+  await db.schema
+    .createIndex('responses_partner_text')
+    .on('responses')
+    .columns(['partner_id', 'created_at'])
+    .where(sql.ref('free_text'), 'is not', null)
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('responses_partner_text').execute()
   await db.schema.dropIndex('responses_region_text').execute()
   for (const table of [
     'rollup_poster_theme_months',

@@ -146,6 +146,18 @@ for (const extra of ['graag', 'wil', 'willen', 'leren', 'iets', 'meer', 'ja', 'n
   stopwords.add(extra)
 }
 
+const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu
+// Eight or more digits, possibly with a leading + and spaces, dots, dashes or slashes between.
+const phonePattern = /\+?\d(?:[\s./-]*\d){7,}/g
+
+/**
+ * Masks e-mail addresses and phone numbers in free text, before anyone sees it or any
+ * statistic is drawn from it: people write them despite the hint not to.
+ */
+export function maskContact(text: string, replacement = { email: '[e-mail]', phone: '[telefoon]' }): string {
+  return text.replace(emailPattern, replacement.email).replace(phonePattern, replacement.phone)
+}
+
 const isContent = (word: string) => word.length >= 2 && !stopwords.has(word) && !/[\d@]/.test(word)
 
 /**
@@ -155,7 +167,7 @@ const isContent = (word: string) => word.length >= 2 && !stopwords.has(word) && 
  * never surface as "words people use").
  */
 export function textTerms(text: string): { words: string[]; phrases: string[] } {
-  const folded = tokenize(text).map((token) => token.folded)
+  const folded = tokenize(maskContact(text, { email: ' ', phone: ' ' })).map((token) => token.folded)
   const words: string[] = []
   const phrases: string[] = []
   for (let i = 0; i < folded.length; i++) {
