@@ -329,3 +329,16 @@ export async function rebuildRollups(db: Kysely<Database>, regionId?: number, pa
     return { responses: count }
   })
 }
+
+/**
+ * After migration 004 lands on a database that already has answers, its rollups start
+ * empty: fill them once from the responses. Cheap to call at every start (two tiny reads).
+ */
+export async function ensureRollups(db: Kysely<Database>): Promise<boolean> {
+  const rollup = await db.selectFrom('rollup_region_days').select('region_id').limit(1).executeTakeFirst()
+  if (rollup) return false
+  const response = await db.selectFrom('responses').select('id').limit(1).executeTakeFirst()
+  if (!response) return false
+  await rebuildRollups(db)
+  return true
+}

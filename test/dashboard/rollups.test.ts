@@ -82,3 +82,17 @@ t.test('a failed answer transaction leaves the rollups untouched', async (t) => 
   t.equal(Number(row.responses), 1)
   t.equal(Number(row.tried_no), 0)
 })
+
+t.test('a database that had answers before the rollups existed gets them filled once', async (t) => {
+  const { ensureRollups } = await import('../../src/dashboard/rollups.ts')
+  const database = await testDatabase(t)
+  const db = database.db
+  const world = await buildWorld(db)
+  t.equal(await ensureRollups(db), false, 'nothing to do without answers')
+  await storeAnswer(db, world, { poster: world.posters[0]!, createdAt: '2026-11-02T10:00:00.000Z', triedNew: 'yes' })
+  for (const table of ['rollup_region_days', 'rollup_poster_days', 'rollup_poster_months'] as const) await db.deleteFrom(table).execute()
+  t.equal(await ensureRollups(db), true, 'filled from the responses')
+  const row = await db.selectFrom('rollup_region_days').selectAll().where('region_id', '=', world.regionId).executeTakeFirstOrThrow()
+  t.equal(Number(row.responses), 1)
+  t.equal(await ensureRollups(db), false, 'and only once')
+})
