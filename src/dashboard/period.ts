@@ -50,8 +50,20 @@ export function previousPeriod(period: Period): Period {
   return { from: addDays(period.from, -length), to: addDays(period.from, -1) }
 }
 
-/** ISO 8601 week of a day: `2026-W48`, and the Monday it starts on. */
+const weeks = new Map<string, { week: string; monday: string }>()
+
+/** ISO 8601 week of a day: `2026-W48`, and the Monday it starts on (kept per day: a dashboard asks for hundreds). */
 export function isoWeek(day: string): { week: string; monday: string } {
+  let found = weeks.get(day)
+  if (found === undefined) {
+    found = computeIsoWeek(day)
+    if (weeks.size > 20_000) weeks.clear()
+    weeks.set(day, found)
+  }
+  return found
+}
+
+function computeIsoWeek(day: string): { week: string; monday: string } {
   const date = new Date(`${day}T12:00:00Z`)
   const weekday = (date.getUTCDay() + 6) % 7 // Monday 0 … Sunday 6
   const monday = addDays(day, -weekday)

@@ -33,7 +33,11 @@ export function emptyMeasures(): Measures {
 }
 
 export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>, sign = 1): void {
-  for (const name of measureNames) into[name] += sign * Number(row[name] ?? 0)
+  for (const name of measureNames) {
+    const value = row[name]
+    // SQLite returns numbers; PostgreSQL returns sums as strings.
+    into[name] += sign * (typeof value === 'number' ? value : Number(value ?? 0))
+  }
 }
 
 function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boolean {
