@@ -60,9 +60,14 @@ export interface TestApp {
   database: DatabaseHandle & { url: string }
 }
 
-export async function buildTestApp(t: Teardown, overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  t: Teardown,
+  overrides: Record<string, string> = {},
+  options: { minFillMs?: { step1: number; step2: number } } = {},
+): Promise<TestApp> {
   const database = await testDatabase(t)
-  const app = await buildApp(testConfig(overrides), { database })
+  // Tests answer faster than a person can; the fill-time rule has its own test.
+  const app = await buildApp(testConfig(overrides), { database, minFillMs: options.minFillMs ?? { step1: 0, step2: 0 } })
   t.teardown(() => app.close())
   return { app, database }
 }
@@ -100,3 +105,24 @@ export function form(fields: Record<string, string | string[]>): string {
 }
 
 export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
+
+/** The form ticket printed in a step-1 page. */
+export function ticketFrom(html: string): string {
+  const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1]
+  if (!ticket) throw new Error('no form ticket in the page')
+  return ticket
+}
+
+/** Scans a poster and taps an answer, as a phone would: GET the form, POST it with its ticket. */
+export async function answerStepOne(app: FastifyInstance, code: string, fields: Record<string, string> = {}, cookies: Record<string, string> = {}) {
+  const page = await app.inject({ method: 'GET', url: `/q/${code}`, cookies })
+  const res = await app.inject({
+    method: 'POST',
+    url: `/q/${code}`,
+    headers: formHeaders,
+    cookies,
+    payload: form({ tried_new: 'yes', ticket: ticketFrom(page.body), ...fields }),
+  })
+  const location = String(res.headers.location ?? '')
+  return { res, location, token: new URL(location || '/', 'http://x').searchParams.get('t') ?? '' }
+}

@@ -15,6 +15,7 @@ export interface PosterForm {
   audience: Audience
   locationName: string
   contactLine: string | null
+  oneAnswerPerDevice: number
 }
 
 export async function findPosterForm(db: Kysely<Database>, code: string): Promise<PosterForm | undefined> {
@@ -36,16 +37,34 @@ export async function findPosterForm(db: Kysely<Database>, code: string): Promis
       'activities.audience',
       'locations.name as locationName',
       'regions.contact_line as contactLine',
+      'posters.one_answer_per_device as oneAnswerPerDevice',
     ])
     .where('posters.code', '=', code)
     .executeTakeFirst()
   return row
 }
 
-/** Inserts one response and returns its id (`returning` works on both databases). */
+/**
+ * Inserts one response and returns its id. A form submitted twice (double tap, reload)
+ * carries the same idempotency key: the second insert does nothing and the id of the
+ * first is returned, so both requests lead to the same response.
+ */
 export async function insertResponse(db: Kysely<Database>, values: NewResponse): Promise<number> {
-  const row = await db.insertInto('responses').values(values).returning('id').executeTakeFirstOrThrow()
-  return row.id
+  const row = await db
+    .insertInto('responses')
+    .values(values)
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (row !== undefined) return row.id
+  const existing = await db
+    .selectFrom('responses')
+    .select('id')
+    .where('idempotency_key', '=', values.idempotency_key ?? null)
+    .where('poster_id', '=', values.poster_id)
+    .executeTakeFirst()
+  if (existing === undefined) throw new Error('idempotency key used on another poster')
+  return existing.id
 }
 
 export interface Amendment {

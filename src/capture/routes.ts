@@ -2,9 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { type Language, isLanguage, type MessageKey, translator } from '../i18n/i18n.ts'
 import { languageSwitcher, pageContext, rememberLanguage, requestLanguage } from '../http/views.ts'
+import { limits, type Limit } from '../http/rate-limit.ts'
 import { normalizeCode } from '../posters/codes.ts'
 import { qrSvg, qrUrl } from '../posters/qr.ts'
-import { signAnswerToken, verifyAnswerToken } from './answer-token.ts'
+import { answerTokenLifetimeSeconds, signAnswerToken, verifyAnswerToken } from './answer-token.ts'
+import { faces } from './faces.ts'
+import {
+  addToDeviceCookie,
+  answeredToday,
+  checkFormTicket,
+  deviceCookie,
+  honeypotField,
+  issueFormTicket,
+  localDay,
+} from './guard.ts'
 import { amendResponse, type PosterForm } from './queries.ts'
 import {
   ageBands,
@@ -20,24 +31,35 @@ import {
 
 export interface CaptureOptions {
   publicBaseUrl: string
+  minFillMs: { step1: number; step2: number }
 }
 
-const faces = [
-  { value: 1, emoji: '😞', label: 'step2.liked.1' },
-  { value: 2, emoji: '🙁', label: 'step2.liked.2' },
-  { value: 3, emoji: '😐', label: 'step2.liked.3' },
-  { value: 4, emoji: '🙂', label: 'step2.liked.4' },
-  { value: 5, emoji: '😄', label: 'step2.liked.5' },
-] as const
+/**
+ * The two ways in: a poster scanned on a person's own phone, and a kiosk tablet at a
+ * drop-in point that many people use one after another (no one-per-device rule, and it
+ * returns to step 1 by itself).
+ */
+interface Mode {
+  name: 'poster' | 'kiosk'
+  base: 'q' | 'k'
+  answerLimit: Limit
+}
+const posterMode: Mode = { name: 'poster', base: 'q', answerLimit: limits.answer }
+const kioskMode: Mode = { name: 'kiosk', base: 'k', answerLimit: limits.kioskAnswer }
+
+/** Where the per-request form ticket goes in a step-1 page that is otherwise built once. */
+const ticketSlot = '\u0000TICKET\u0000'
 
 /**
  * The citizen form, the hot path: scan → step 1 (one tap is an answer) → step 2
  * (optional, amends the same response) → thanks. No login, nothing stored about the
- * person's device; a short-lived signed token lets only this browser amend its answer.
+ * person or their device; a short-lived signed token lets only this browser amend its
+ * answer.
  */
 export default async function captureRoutes(app: FastifyInstance, options: CaptureOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const directory = app.posterDirectory
+  const secret = app.answerSecret
   const qrCache = new Map<string, string>()
 
   function stepOneQuestion(poster: PosterForm, lang: Language): string {
@@ -45,16 +67,41 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     return poster.audience === 'children' ? t('step1.question.children') : t('step1.question')
   }
 
-  function renderStepOne(poster: PosterForm, lang: Language, error?: MessageKey) {
-    const path = `/q/${poster.code}`
+  function renderStepOne(mode: Mode, poster: PosterForm, lang: Language, ticket: string, error?: MessageKey) {
+    const path = `/${mode.base}/${poster.code}`
     const context = pageContext(lang, () => stepOneQuestion(poster, lang), languageSwitcher(path))
     return app.renderPage('capture/step1', {
       ...context,
       poster,
       question: stepOneQuestion(poster, lang),
       action: path,
+      ticket,
+      honeypotField,
       error: error ? context.t(error) : undefined,
     })
+  }
+
+  /** The step-1 page: built once per poster, mode and language; only the ticket differs. */
+  async function stepOnePage(mode: Mode, poster: PosterForm, lang: Language): Promise<string> {
+    const html = await directory.page(`${poster.code}:${mode.name}:step1:${lang}`, () => renderStepOne(mode, poster, lang, ticketSlot))
+    return html.replace(ticketSlot, issueFormTicket(secret, poster.code))
+  }
+
+  function sendHtml(reply: FastifyReply, html: string, lang: Language) {
+    return reply.header('content-type', 'text/html; charset=utf-8').header('content-language', lang).header('cache-control', 'no-store').send(html)
+  }
+
+  function messagePage(reply: FastifyReply, status: number, lang: Language, title: MessageKey, body: MessageKey, extra: object = {}) {
+    const context = pageContext(lang, (t) => t(title))
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .view('capture/message', { ...context, heading: context.t(title), message: context.t(body), ...extra })
+  }
+
+  async function tooMany(request: FastifyRequest, reply: FastifyReply, limit: Limit, lang?: Language) {
+    reply.header('retry-after', String(Math.ceil(limit.windowMs / 1000)))
+    return messagePage(reply, 429, lang ?? requestLanguage(request), 'rate.title', 'rate.body')
   }
 
   /** Unknown or inactive posters get a friendly page; only an active poster comes back. */
@@ -62,35 +109,157 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     const code = normalizeCode(rawCode)
     const poster = code === undefined ? undefined : await directory.poster(code)
     if (poster === undefined) {
+      // Guessing codes is slowed down per client; a few typing mistakes are not.
+      if (!(await app.rateLimiter.allow(request, 'unknown-code', limits.unknownCode, localDay()))) {
+        await tooMany(request, reply, limits.unknownCode)
+        return undefined
+      }
       const lang = requestLanguage(request)
       const context = pageContext(lang, (t) => t('notfound.title'))
       await reply
         .code(404)
         .header('cache-control', 'no-store')
-        .view('capture/entry', { ...context, heading: context.t('notfound.title'), body: context.t('notfound.body'), code: rawCode.slice(0, 12) })
+        .view('capture/entry', { ...context, heading: context.t('notfound.title'), message: context.t('notfound.body'), code: rawCode.slice(0, 12) })
       return undefined
     }
     if (poster.status !== 'active') {
       const lang = requestLanguage(request, poster.language)
       const kind = poster.status === 'paused' ? 'paused' : 'retired'
-      const context = pageContext(lang, (t) => t(`inactive.${kind}.title`))
       // Retired is gone for good (410); a paused poster is a normal page to look at,
       // but an answer sent to it is refused (409) and nothing is stored.
       const status = kind === 'retired' ? 410 : forAnswer ? 409 : 200
-      await reply
-        .code(status)
-        .header('cache-control', 'no-store')
-        .view('capture/message', { ...context, heading: context.t(`inactive.${kind}.title`), body: context.t(`inactive.${kind}.body`) })
+      await messagePage(reply, status, lang, `inactive.${kind}.title`, `inactive.${kind}.body`)
       return undefined
     }
     return poster
   }
 
-  function answerLanguage(request: FastifyRequest, bodyLang: string | undefined, poster: PosterForm): Language {
+  function answerLanguage(request: FastifyRequest, bodyLang: unknown, poster: PosterForm): Language {
     return isLanguage(bodyLang) ? bodyLang : requestLanguage(request, poster.language)
   }
 
+  function deviceRuleApplies(mode: Mode, poster: PosterForm) {
+    return mode.name === 'poster' && poster.oneAnswerPerDevice === 1
+  }
+
+  /** Where a bot is sent: it looks like success, and nothing was stored. */
+  function decoy(reply: FastifyReply, mode: Mode, poster: PosterForm, lang: Language) {
+    return reply.redirect(`/${mode.base}/${poster.code}/thanks?lang=${lang}`, 303)
+  }
+
+  function registerMode(mode: Mode, prefix: string) {
+    routes.get(`${prefix}/:code`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
+      const poster = await activePoster(request, reply, request.params.code, false)
+      if (poster === undefined) return reply
+      const lang = requestLanguage(request, poster.language)
+      rememberLanguage(request, reply, lang)
+      if (deviceRuleApplies(mode, poster) && answeredToday(secret, request.cookies[deviceCookie], localDay(), poster.id)) {
+        return messagePage(reply, 200, lang, 'already.title', 'already.body')
+      }
+      return sendHtml(reply, await stepOnePage(mode, poster, lang), lang)
+    })
+
+    routes.post(`${prefix}/:code`, { schema: { params: codeParams } }, async (request, reply) => {
+      const poster = await activePoster(request, reply, request.params.code, true)
+      if (poster === undefined) return reply
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const lang = answerLanguage(request, body.lang, poster)
+      const day = localDay()
+      if (!(await app.rateLimiter.allow(request, `answer:${poster.code}`, mode.answerLimit, day))) return tooMany(request, reply, mode.answerLimit, lang)
+
+      const parsed = stepOneBody.safeParse(body)
+      if (!parsed.success) return sendHtml(reply.code(400), await renderStepOne(mode, poster, lang, issueFormTicket(secret, poster.code), 'error.tried_new.invalid'), lang)
+      const ticket = checkFormTicket(secret, poster.code, parsed.data.ticket)
+      if (!ticket.ok) return sendHtml(reply.code(400), await renderStepOne(mode, poster, lang, issueFormTicket(secret, poster.code), 'error.form.expired'), lang)
+      if (parsed.data[honeypotField] || Date.now() - ticket.ticket.issuedAt < options.minFillMs.step1) return decoy(reply, mode, poster, lang)
+
+      const devices = deviceRuleApplies(mode, poster)
+      if (devices && answeredToday(secret, request.cookies[deviceCookie], day, poster.id)) {
+        return messagePage(reply, 200, lang, 'already.title', 'already.body')
+      }
+      const id = await app.responseWriter.write({
+        poster_id: poster.id,
+        region_id: poster.regionId,
+        partner_id: poster.partnerId,
+        location_id: poster.locationId,
+        activity_id: poster.activityId,
+        created_at: new Date().toISOString(),
+        language: lang,
+        tried_new: parsed.data.tried_new,
+        step: 1,
+        idempotency_key: ticket.ticket.nonce,
+      })
+      if (devices) {
+        reply.setCookie(deviceCookie, addToDeviceCookie(secret, request.cookies[deviceCookie], day, poster.id), {
+          path: '/',
+          maxAge: 36 * 3600,
+          httpOnly: true,
+          sameSite: 'lax',
+        })
+      }
+      const token = signAnswerToken(secret, poster.code, id)
+      return reply.redirect(`/${mode.base}/${poster.code}/2?t=${token}&lang=${lang}`, 303)
+    })
+
+    routes.get(`${prefix}/:code/2`, { schema: { params: codeParams, querystring: tokenQuery } }, async (request, reply) => {
+      const poster = await activePoster(request, reply, request.params.code, false)
+      if (poster === undefined) return reply
+      const lang = requestLanguage(request, poster.language)
+      if (!verifyAnswerToken(secret, poster.code, request.query.t)) return expiredToken(request, reply, lang)
+      return renderStepTwo(reply, mode, poster, lang, request.query.t!, {}, {})
+    })
+
+    routes.post(`${prefix}/:code/2`, { schema: { params: codeParams, querystring: tokenQuery } }, async (request, reply) => {
+      const poster = await activePoster(request, reply, request.params.code, true)
+      if (poster === undefined) return reply
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const lang = answerLanguage(request, body.lang, poster)
+      const token = verifyAnswerToken(secret, poster.code, request.query.t)
+      if (!token) return expiredToken(request, reply, lang)
+      if (!(await app.rateLimiter.allow(request, `answer:${poster.code}`, mode.answerLimit, localDay()))) return tooMany(request, reply, mode.answerLimit, lang)
+      const shownAt = (token.expiresAt - answerTokenLifetimeSeconds) * 1000
+      if (body[honeypotField] || Date.now() - shownAt < options.minFillMs.step2) return decoy(reply, mode, poster, lang)
+
+      const parsed = stepTwoBody.safeParse(body)
+      const themes = await directory.regionThemes(poster.regionId, lang)
+      let errors: Record<string, MessageKey> = parsed.success ? {} : fieldErrors(parsed.error)
+      if (parsed.success) {
+        const known = new Set(themes.map((theme) => theme.id))
+        if (!parsed.data.themes.every((id) => known.has(id))) errors = { themes: 'error.themes.unknown' }
+      }
+      if (!parsed.success || Object.keys(errors).length > 0) {
+        return renderStepTwo(reply.code(422), mode, poster, lang, request.query.t!, errors, body)
+      }
+      const stored = await amendResponse(app.db, token.responseId, poster.id, {
+        liked: parsed.data.liked,
+        ageBand: parsed.data.age_band,
+        freeText: parsed.data.free_text,
+        themeIds: parsed.data.themes,
+      })
+      if (!stored) return expiredToken(request, reply, lang)
+      return reply.redirect(`/${mode.base}/${poster.code}/thanks?lang=${lang}`, 303)
+    })
+
+    routes.get(`${prefix}/:code/thanks`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
+      const code = normalizeCode(request.params.code)
+      const poster = code === undefined ? undefined : await directory.poster(code)
+      if (poster === undefined) return activePoster(request, reply, request.params.code, false).then(() => reply)
+      const lang = requestLanguage(request, poster.language)
+      const path = `/${mode.base}/${poster.code}`
+      const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`))
+      return reply.header('cache-control', 'private, max-age=600').view('capture/thanks', {
+        ...context,
+        contactLine: poster.contactLine,
+        // The kiosk goes back to step 1 for the next person, without JavaScript.
+        refresh: mode.name === 'kiosk' ? { seconds: 10, url: path } : undefined,
+      })
+    })
+  }
+
   // Posters print upper-case URLs (alphanumeric QR mode); people type lower case.
+  for (const prefix of ['/q', '/Q']) registerMode(posterMode, prefix)
+  for (const prefix of ['/k', '/K']) registerMode(kioskMode, prefix)
+
   for (const prefix of ['/q', '/Q']) {
     routes.get(prefix, { schema: { querystring: entryQuery } }, async (request, reply) => {
       const lang = requestLanguage(request)
@@ -102,90 +271,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         if (code !== undefined) return reply.redirect(`/q/${code}`, 303)
         return reply.code(400).view('capture/entry', { ...context, heading: context.t('entry.title'), error: context.t('entry.invalid'), code: typed.slice(0, 12) })
       }
-      return reply.view('capture/entry', { ...context, heading: context.t('entry.title') })
-    })
-
-    routes.get(`${prefix}/:code`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
-      const poster = await activePoster(request, reply, request.params.code, false)
-      if (poster === undefined) return reply
-      const lang = requestLanguage(request, poster.language)
-      rememberLanguage(request, reply, lang)
-      // The page depends only on the poster and the language: build it once per cache period.
-      const html = await directory.page(`${poster.code}:step1:${lang}`, () => renderStepOne(poster, lang))
-      return reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('content-language', lang)
-        .header('cache-control', 'no-cache')
-        .send(html)
-    })
-
-    routes.post(`${prefix}/:code`, { schema: { params: codeParams } }, async (request, reply) => {
-      const poster = await activePoster(request, reply, request.params.code, true)
-      if (poster === undefined) return reply
-      const parsed = stepOneBody.safeParse(request.body ?? {})
-      if (!parsed.success) {
-        const lang = requestLanguage(request, poster.language)
-        return reply.code(400).type('text/html; charset=utf-8').send(await renderStepOne(poster, lang, 'error.tried_new.invalid'))
-      }
-      const lang = answerLanguage(request, parsed.data.lang, poster)
-      const id = await app.responseWriter.write({
-        poster_id: poster.id,
-        region_id: poster.regionId,
-        partner_id: poster.partnerId,
-        location_id: poster.locationId,
-        activity_id: poster.activityId,
-        created_at: new Date().toISOString(),
-        language: lang,
-        tried_new: parsed.data.tried_new,
-        step: 1,
-      })
-      const token = signAnswerToken(app.answerSecret, poster.code, id)
-      return reply.redirect(`/q/${poster.code}/2?t=${token}&lang=${lang}`, 303)
-    })
-
-    routes.get(`${prefix}/:code/2`, { schema: { params: codeParams, querystring: tokenQuery } }, async (request, reply) => {
-      const poster = await activePoster(request, reply, request.params.code, false)
-      if (poster === undefined) return reply
-      const lang = requestLanguage(request, poster.language)
-      if (!verifyAnswerToken(app.answerSecret, poster.code, request.query.t)) return expiredToken(request, reply, poster, lang)
-      return renderStepTwo(reply, poster, lang, request.query.t!, {}, {})
-    })
-
-    routes.post(`${prefix}/:code/2`, { schema: { params: codeParams, querystring: tokenQuery } }, async (request, reply) => {
-      const poster = await activePoster(request, reply, request.params.code, true)
-      if (poster === undefined) return reply
-      const body = (request.body ?? {}) as Record<string, unknown>
-      const lang = answerLanguage(request, typeof body.lang === 'string' ? body.lang : undefined, poster)
-      const token = verifyAnswerToken(app.answerSecret, poster.code, request.query.t)
-      if (!token) return expiredToken(request, reply, poster, lang)
-
-      const parsed = stepTwoBody.safeParse(body)
-      const themes = await directory.regionThemes(poster.regionId, lang)
-      let errors: Record<string, MessageKey> = parsed.success ? {} : fieldErrors(parsed.error)
-      if (parsed.success) {
-        const known = new Set(themes.map((theme) => theme.id))
-        if (!parsed.data.themes.every((id) => known.has(id))) errors = { themes: 'error.themes.unknown' }
-      }
-      if (!parsed.success || Object.keys(errors).length > 0) {
-        return renderStepTwo(reply.code(422), poster, lang, request.query.t!, errors, body)
-      }
-      const stored = await amendResponse(app.db, token.responseId, poster.id, {
-        liked: parsed.data.liked,
-        ageBand: parsed.data.age_band,
-        freeText: parsed.data.free_text,
-        themeIds: parsed.data.themes,
-      })
-      if (!stored) return expiredToken(request, reply, poster, lang)
-      return reply.redirect(`/q/${poster.code}/thanks?lang=${lang}`, 303)
-    })
-
-    routes.get(`${prefix}/:code/thanks`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
-      const code = normalizeCode(request.params.code)
-      const poster = code === undefined ? undefined : await directory.poster(code)
-      if (poster === undefined) return activePoster(request, reply, request.params.code, false).then(() => reply)
-      const lang = requestLanguage(request, poster.language)
-      const context = pageContext(lang, (t) => t('thanks.title'), languageSwitcher(`/q/${poster.code}/thanks`))
-      return reply.header('cache-control', 'no-cache').view('capture/thanks', { ...context, contactLine: poster.contactLine })
+      return reply.header('cache-control', 'public, max-age=3600').view('capture/entry', { ...context, heading: context.t('entry.title') })
     })
 
     routes.get(`${prefix}/:code/qr.svg`, { schema: { params: codeParams } }, async (request, reply) => {
@@ -204,6 +290,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
 
   async function renderStepTwo(
     reply: FastifyReply,
+    mode: Mode,
     poster: PosterForm,
     lang: Language,
     token: string,
@@ -211,31 +298,32 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     values: Record<string, unknown>,
   ) {
     const themes = await directory.regionThemes(poster.regionId, lang)
-    const path = `/q/${poster.code}/2`
+    const path = `/${mode.base}/${poster.code}/2`
     const context = pageContext(lang, (t) => t('step2.title'), languageSwitcher(path, { t: token }))
     const shownValues = { ...values, themes: ([] as unknown[]).concat(values.themes ?? []).map(Number) }
+    const children = poster.audience === 'children'
     return reply
       .header('cache-control', 'no-store')
       .header('content-language', lang)
       .view('capture/step2', {
         ...context,
         action: `${path}?t=${token}`,
-        skip: `/q/${poster.code}/thanks?lang=${lang}`,
-        faces,
+        skip: `/${mode.base}/${poster.code}/thanks?lang=${lang}`,
+        // Children get the short form: three faces.
+        faces: children ? faces.filter((face) => face.value % 2 === 1) : faces,
         themes,
         ageBands,
+        honeypotField,
         maxText: maxFreeTextGraphemes,
         errors: Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, context.t(key, { max: maxFreeTextGraphemes })])),
         values: shownValues,
+        // A kiosk left on step 2 by someone who walked away returns to step 1.
+        refresh: mode.name === 'kiosk' ? { seconds: 180, url: `/${mode.base}/${poster.code}` } : undefined,
       })
   }
 
-  async function expiredToken(request: FastifyRequest, reply: FastifyReply, poster: PosterForm, lang: Language) {
-    const context = pageContext(lang, (t) => t('error.token.invalid'))
+  async function expiredToken(request: FastifyRequest, reply: FastifyReply, lang: Language) {
     request.log.info('answer token refused')
-    return reply
-      .code(403)
-      .header('cache-control', 'no-store')
-      .view('capture/message', { ...context, heading: context.t('thanks.title'), body: context.t('error.token.invalid') })
+    return messagePage(reply, 403, lang, 'page.bad_request.title', 'error.token.invalid')
   }
 }

@@ -21,6 +21,10 @@ const message = (key: MessageKey) => ({ message: key })
 export const stepOneBody = z.object({
   tried_new: z.enum(['yes', 'a_bit', 'no'], message('error.tried_new.invalid')),
   lang: z.string().max(16).optional(),
+  /** The form ticket (see guard.ts): idempotency key and fill time. Checked in the route. */
+  ticket: z.unknown().optional(),
+  /** The honeypot: a person leaves it empty. */
+  website: z.unknown().optional(),
 })
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })

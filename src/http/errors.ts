@@ -29,7 +29,7 @@ export async function sendMessagePage(
   return reply
     .code(status)
     .header('cache-control', 'no-store')
-    .view('capture/message', { ...context, heading: context.t(text.title), body: context.t(text.body, values) })
+    .view('capture/message', { ...context, heading: context.t(text.title), message: context.t(text.body, values) })
 }
 
 /**

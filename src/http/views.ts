@@ -62,7 +62,7 @@ export function rememberLanguage(request: FastifyRequest, reply: FastifyReply, l
 export default fp(
   async function views(app: FastifyInstance) {
     const production = process.env.NODE_ENV !== 'development'
-    const eta = new Eta({ views: viewsFolder, cache: production, autoEscape: true, autoTrim: ['nl', 'slurp'] })
+    const eta = new Eta({ views: viewsFolder, cache: production, autoEscape: true, autoTrim: [false, 'nl'] })
     await app.register(view, { engine: { eta }, root: viewsFolder, viewExt: 'eta', production })
     app.decorate('renderPage', (template: string, data: object) => app.view(template, data) as Promise<string>)
   },

@@ -1,25 +1,44 @@
 import nl from './messages/nl.json' with { type: 'json' }
 import en from './messages/en.json' with { type: 'json' }
 import fr from './messages/fr.json' with { type: 'json' }
+import ar from './messages/ar.json' with { type: 'json' }
+import tr from './messages/tr.json' with { type: 'json' }
+import pl from './messages/pl.json' with { type: 'json' }
+import ro from './messages/ro.json' with { type: 'json' }
+import uk from './messages/uk.json' with { type: 'json' }
+import ti from './messages/ti.json' with { type: 'json' }
+import adminNl from './messages/admin.nl.json' with { type: 'json' }
+import adminEn from './messages/admin.en.json' with { type: 'json' }
 import dashboardNl from './messages/dashboard.nl.json' with { type: 'json' }
 import dashboardEn from './messages/dashboard.en.json' with { type: 'json' }
 
-// Feature catalogs are merged into each language's catalog; a language without its own
-// feature catalog shows the Dutch strings (the same fallback `translator` applies).
-const catalogs = {
-  nl: { ...nl, ...dashboardNl },
-  fr: { ...dashboardNl, ...fr },
-  en: { ...en, ...dashboardEn },
-}
+/** Keys of the citizen catalogs (every language has all of them). */
+export type CitizenKey = keyof typeof nl
+/** Keys of the management pages' own catalogs (Dutch and English; other languages fall back to Dutch). */
+export type AdminKey = keyof typeof adminNl | keyof typeof dashboardNl
+export type MessageKey = CitizenKey | AdminKey
+export type Catalog = Record<CitizenKey, string>
 
-export type MessageKey = keyof typeof catalogs.nl
-export type Catalog = Record<MessageKey, string>
+// The dashboard's strings travel with the management pages' (Dutch and English).
+const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: { ...adminNl, ...dashboardNl }, en: { ...adminEn, ...dashboardEn } }
 
-/** Each language's own name, its script direction, and its catalog. Dutch comes first. */
+/**
+ * Each language's own name, its script direction, and its catalog. The switcher lists them
+ * in this order: Dutch, French and English first (the languages most visitors share), then
+ * the newcomer languages in the order issue 5 names them. The order is fixed, not sorted by
+ * name, because names in four scripts have no order a reader would recognise, and a person
+ * should find their language in the same place on every page.
+ */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: catalogs.nl },
-  fr: { name: 'Français', dir: 'ltr', catalog: catalogs.fr },
-  en: { name: 'English', dir: 'ltr', catalog: catalogs.en },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
+  fr: { name: 'Français', dir: 'ltr', catalog: fr },
+  en: { name: 'English', dir: 'ltr', catalog: en },
+  ar: { name: 'العربية', dir: 'rtl', catalog: ar },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: tr },
+  pl: { name: 'Polski', dir: 'ltr', catalog: pl },
+  ro: { name: 'Română', dir: 'ltr', catalog: ro },
+  uk: { name: 'Українська', dir: 'ltr', catalog: uk },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: ti },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
@@ -38,12 +57,15 @@ const translators = new Map<Language, Translate>()
 export function translator(language: Language): Translate {
   let t = translators.get(language)
   if (t === undefined) {
-    const catalog: Catalog = languages[language].catalog
-    const fallback: Catalog = languages[defaultLanguage].catalog
+    const catalog: Record<string, string | undefined> = { ...adminCatalogs[language], ...languages[language].catalog }
+    const fallback: Record<string, string | undefined> = { ...adminCatalogs.nl, ...languages[defaultLanguage].catalog }
+    // Numbers are written the way the reader's language writes them (1.234 in Dutch, 1 234 in French).
+    const numbers = new Intl.NumberFormat(language)
+    const format = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value)
     t = (key, values) => {
       const template = catalog[key] ?? fallback[key] ?? key
       if (values === undefined) return template
-      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match))
+      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? format(values[name]!) : match))
     }
     translators.set(language, t)
   }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, form, formHeaders, seedPoster } from '../helpers.ts'
+import { buildTestApp, form, formHeaders, seedPoster, ticketFrom } from '../helpers.ts'
 
 t.test('step 1 shows the question and one tap stores exactly one response with the poster context', async (t) => {
   const { app, database } = await buildTestApp(t)
@@ -14,7 +14,7 @@ t.test('step 1 shows the question and one tap stores exactly one response with t
   t.ok(Buffer.byteLength(page.body) <= 8 * 1024, `step 1 is ${Buffer.byteLength(page.body)} bytes, at most 8 KB`)
   t.notMatch(page.body, '<script', 'no JavaScript on step 1')
 
-  const answer = await app.inject({ method: 'POST', url: `/q/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'a_bit', lang: 'nl' }) })
+  const answer = await app.inject({ method: 'POST', url: `/q/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'a_bit', lang: 'nl', ticket: ticketFrom(page.body) }) })
   t.equal(answer.statusCode, 303)
   t.match(answer.headers.location, new RegExp(`^/q/${fixture.code}/2\\?t=[0-9a-z]+\\.[0-9a-z]+\\.[A-Za-z0-9_-]{22}&lang=nl$`))
 
@@ -49,7 +49,8 @@ t.test('lower- and upper-case codes and paths reach the same poster', async (t) 
     t.equal(page.statusCode, 200, url)
     t.match(page.body, `action="/q/${fixture.code}"`, `${url} shows the form of the same poster`)
   }
-  const answer = await app.inject({ method: 'POST', url: `/Q/${fixture.code.toLowerCase()}`, headers: formHeaders, payload: form({ tried_new: 'yes' }) })
+  const page = await app.inject({ method: 'GET', url: `/Q/${fixture.code.toLowerCase()}` })
+  const answer = await app.inject({ method: 'POST', url: `/Q/${fixture.code.toLowerCase()}`, headers: formHeaders, payload: form({ tried_new: 'yes', ticket: ticketFrom(page.body) }) })
   t.equal(answer.statusCode, 303)
   const row = await database.db.selectFrom('responses').select('poster_id').executeTakeFirstOrThrow()
   t.equal(row.poster_id, fixture.posterId)
@@ -74,7 +75,7 @@ t.test('language: ?lang= wins and is remembered, then Accept-Language, then Dutc
   const unknown = await app.inject({ method: 'GET', url: `/q/${fixture.code}?lang=xx`, headers: { 'accept-language': 'de-DE' } })
   t.match(unknown.body, 'Heb je vandaag iets nieuws geprobeerd?', 'unsupported languages fall back to Dutch')
 
-  const answer = await app.inject({ method: 'POST', url: `/q/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'no', lang: 'fr' }) })
+  const answer = await app.inject({ method: 'POST', url: `/q/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'no', lang: 'fr', ticket: ticketFrom(french.body) }) })
   t.equal(answer.statusCode, 303)
   const row = await database.db.selectFrom('responses').select('language').executeTakeFirstOrThrow()
   t.equal(row.language, 'fr', 'the answer records the language it was given in')

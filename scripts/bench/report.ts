@@ -1,0 +1,136 @@
+/**
+ * The pure half of `npm run bench`: turning measurements into bench/results.json, the
+ * printed table and the PASS/FAIL lines. No I/O here, so a test can check it cheaply.
+ */
+
+export type Unit = 'req/s' | 'rows/s'
+
+export interface Measurement {
+  name: string
+  unit: Unit
+  /** Successful operations per second: responses with the expected status, or rows committed. */
+  value: number
+  p99Ms: number
+  /** Operations that did not succeed: other statuses, connection errors, timeouts. */
+  errors: number
+  /** Every operation attempted, successful or not. */
+  total: number
+  /** What went wrong, e.g. `404×120, timeout×3`, so an error page cannot pass for a fast page. */
+  errorDetail?: string
+}
+
+/** One entry of bench/results.json; later issues add more names, never other fields. */
+export interface ResultEntry {
+  name: string
+  unit: Unit
+  value: number
+  p99_ms: number
+  /** value ÷ hello_world's value in the same run (request benchmarks only). */
+  ratio?: number
+}
+
+export interface Results {
+  results: ResultEntry[]
+}
+
+export const baselineName = 'hello_world'
+
+/** The ratio to hello_world, when hello_world ran and measured something. */
+export function ratioToBaseline(measurement: Measurement, measurements: Measurement[]): number | undefined {
+  const baseline = measurements.find((m) => m.name === baselineName)
+  if (baseline === undefined || measurement === baseline || measurement.unit !== 'req/s' || baseline.value <= 0) return undefined
+  return measurement.value / baseline.value
+}
+
+export function toResults(measurements: Measurement[]): Results {
+  return {
+    results: measurements.map((m) => {
+      const entry: ResultEntry = { name: m.name, unit: m.unit, value: Math.round(m.value), p99_ms: round(m.p99Ms, 1) }
+      const ratio = ratioToBaseline(m, measurements)
+      if (ratio !== undefined) entry.ratio = round(ratio, 2)
+      return entry
+    }),
+  }
+}
+
+export interface Target {
+  benchmark: string
+  label: string
+  /** True when met; `ratio` is undefined when hello_world did not run. */
+  met(measurement: Measurement, ratio: number | undefined): boolean | 'needs hello_world'
+}
+
+/** The targets of issue 2, on this 2-core machine at 50 connections. */
+export const targets: Target[] = [
+  {
+    benchmark: 'form_get',
+    label: 'form_get ≥ 50 % of hello_world req/s',
+    met: (_m, ratio) => (ratio === undefined ? 'needs hello_world' : ratio >= 0.5),
+  },
+  { benchmark: 'answer_post', label: 'answer_post ≥ 3000 req/s', met: (m) => m.value >= 3000 },
+  { benchmark: 'answer_post', label: 'answer_post p99 < 50 ms', met: (m) => m.p99Ms < 50 },
+]
+
+export interface Verdict {
+  label: string
+  outcome: 'PASS' | 'FAIL' | 'SKIP'
+  reason?: string
+}
+
+/**
+ * A target is judged only for benchmarks that ran. Any failed request fails the target:
+ * a route that answers 500 or 429 quickly is not a fast route.
+ */
+export function judge(measurements: Measurement[], list: Target[] = targets): Verdict[] {
+  const verdicts: Verdict[] = []
+  for (const target of list) {
+    const measurement = measurements.find((m) => m.name === target.benchmark)
+    if (measurement === undefined) continue
+    const met = target.met(measurement, ratioToBaseline(measurement, measurements))
+    if (met === 'needs hello_world') {
+      verdicts.push({ label: target.label, outcome: 'SKIP', reason: 'hello_world did not run' })
+    } else if (measurement.errors > 0) {
+      verdicts.push({ label: target.label, outcome: 'FAIL', reason: `${measurement.errors} failed requests (${measurement.errorDetail ?? 'errors'})` })
+    } else {
+      verdicts.push({ label: target.label, outcome: met ? 'PASS' : 'FAIL' })
+    }
+  }
+  return verdicts
+}
+
+export function formatTable(measurements: Measurement[]): string {
+  const header = ['name', 'value', 'unit', 'p99 ms', 'ratio', 'errors']
+  const rows = measurements.map((m) => {
+    const ratio = ratioToBaseline(m, measurements)
+    return [
+      m.name,
+      Math.round(m.value).toLocaleString('en-US'),
+      m.unit,
+      round(m.p99Ms, 1).toFixed(1),
+      ratio === undefined ? '' : ratio.toFixed(2),
+      m.errors === 0 ? '0' : `${m.errors}/${m.total} ${m.errorDetail ?? ''}`.trim(),
+    ]
+  })
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+  const numeric = new Set([1, 3, 4])
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd()
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')
+}
+
+export function formatVerdicts(verdicts: Verdict[]): string {
+  return verdicts.map((v) => `${v.outcome}  ${v.label}${v.reason ? ` (${v.reason})` : ''}`).join('\n')
+}
+
+/** `{"404": 3, "200": 90}` with 200 expected → `404×3`. */
+export function describeStatuses(counts: Record<string, number>, expected: number): string {
+  return Object.entries(counts)
+    .filter(([status, count]) => Number(status) !== expected && count > 0)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(', ')
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

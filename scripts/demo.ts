@@ -1,0 +1,52 @@
+import { loadConfig } from '../src/config.ts'
+import { openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { qrUrl } from '../src/posters/qr.ts'
+import { exitOnStartError, start } from '../src/start.ts'
+import { seedDemo } from './seed-demo.ts'
+
+/**
+ * `npm run demo`: a running server with two demo regions, their posters and a few
+ * thousand answers. Uses data/demo.db unless DATABASE_URL says otherwise; seeds only an
+ * empty database, so a second run keeps what the first one made (and what you changed).
+ */
+async function main() {
+  const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db' })
+  const database = openDatabase(config.databaseUrl)
+  await migrateToLatest(database.db)
+
+  const { count } = await database.db.selectFrom('regions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()
+  if (Number(count) === 0) {
+    const started = performance.now()
+    const summary = await seedDemo(database.db, { responses: 4000 })
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    console.log(`demo: seeded ${summary.regions.map((r) => r.name).join(' and ')}: ${summary.posters.length} posters, ${summary.responses} responses (${seconds} s)`)
+  } else {
+    console.log(`demo: ${config.databaseUrl} already has data; starting it as it is`)
+  }
+
+  // A few posters to try: one per audience, the children's variant included, and a paused one.
+  const posters = await database.db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .innerJoin('locations', 'locations.id', 'posters.location_id')
+    .select(['posters.code', 'posters.status', 'activities.title', 'activities.audience', 'locations.name as location'])
+    .orderBy('posters.id')
+    .execute()
+  const shown = [
+    ...['all', 'children', 'youth', 'adults', 'seniors'].flatMap((audience) => posters.filter((p) => p.status === 'active' && p.audience === audience).slice(0, 1)),
+    ...posters.filter((p) => p.status === 'paused').slice(0, 1),
+  ]
+
+  await start(config, { database })
+  const base = config.publicBaseUrl
+  console.log(`\nLeervraag demo is running on ${base} (Ctrl+C stops it). Posters to scan or open:\n`)
+  for (const poster of shown) {
+    const note = poster.status === 'active' ? poster.audience : poster.status
+    console.log(`  ${base}/q/${poster.code}  ${poster.title} @ ${poster.location} (${note})`)
+    console.log(`    QR: ${base}/q/${poster.code}/qr.svg  → encodes ${qrUrl(base, poster.code)}`)
+  }
+  console.log(`\n  Type a code by hand: ${base}/q\n`)
+}
+
+main().catch(exitOnStartError)

@@ -1,0 +1,36 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+t.test('defaults make a working local configuration', async (t) => {
+  const config = loadConfig({})
+  t.match(config, { port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:data/leervraag.db', publicBaseUrl: 'http://localhost:3000', logLevel: 'info', trustProxy: false })
+  t.equal(loadConfig({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080')
+  t.equal(loadConfig({ PUBLIC_BASE_URL: 'https://leervraag.example.be/' }).publicBaseUrl, 'https://leervraag.example.be')
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy, ['10.0.0.1', '192.168.0.0/16'])
+  t.equal(loadConfig({ DATABASE_URL: 'postgres://app@db/leervraag' }).databaseUrl, 'postgres://app@db/leervraag')
+})
+
+t.test('a wrong value stops with a message that names the variable', async (t) => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must start with sqlite: .* or postgres:\/\//],
+    [{ PUBLIC_BASE_URL: 'leervraag.be' }, /PUBLIC_BASE_URL/],
+    [{ PUBLIC_BASE_URL: 'ftp://leervraag.be' }, /PUBLIC_BASE_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY: must be a hop count .* never "true"/],
+    [{ TRUST_PROXY: 'my-proxy' }, /TRUST_PROXY/],
+    [{ SECRET: 'short' }, /SECRET: must be at least 32 characters/],
+  ]
+  for (const [env, message] of cases) {
+    let thrown: unknown
+    try {
+      loadConfig(env)
+    } catch (error) {
+      thrown = error
+    }
+    t.ok(thrown instanceof ConfigError, `${JSON.stringify(env)} is refused`)
+    t.match((thrown as Error | undefined)?.message, message, JSON.stringify(env))
+  }
+})

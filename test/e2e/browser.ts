@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import axe from 'axe-core'
+
+/** Debian's Chromium, started the way this machine needs (no background networking). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+}
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: { target: unknown[]; html: string }[]
+}
+
+/** Runs axe-core in the page with the WCAG 2.x A and AA rules (2.2 included). */
+export async function axeViolations(page: Page, disabledRules: string[] = []): Promise<AxeViolation[]> {
+  await page.evaluate(axe.source)
+  return page.evaluate(async (disabled) => {
+    const rules = Object.fromEntries(disabled.map((id) => [id, { enabled: false }]))
+    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      rules,
+    })
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target as unknown[], html: n.html })) }))
+  }, disabledRules)
+}
+
+export const artifacts = join(import.meta.dirname, '..', 'artifacts')
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifacts, { recursive: true })
+  const path = join(artifacts, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}

@@ -1,0 +1,47 @@
+import t from 'tap'
+import { describeStatuses, formatTable, judge, type Measurement, toResults } from '../../scripts/bench/report.ts'
+
+function measured(name: string, value: number, p99Ms: number, extra: Partial<Measurement> = {}): Measurement {
+  return { name, unit: 'req/s', value, p99Ms, errors: 0, total: Math.round(value * 5), ...extra }
+}
+
+t.test('results.json has the shape of issue 2, with ratios to hello_world of the same run', async (t) => {
+  const results = toResults([
+    measured('hello_world', 21000.4, 4.123),
+    measured('form_get', 12000, 7.04),
+    measured('answer_post', 3400, 30.2),
+    { name: 'sqlite_insert', unit: 'rows/s', value: 52000, p99Ms: 5.8, errors: 0, total: 260000 },
+  ])
+  t.same(results, {
+    results: [
+      { name: 'hello_world', unit: 'req/s', value: 21000, p99_ms: 4.1 },
+      { name: 'form_get', unit: 'req/s', value: 12000, p99_ms: 7, ratio: 0.57 },
+      { name: 'answer_post', unit: 'req/s', value: 3400, p99_ms: 30.2, ratio: 0.16 },
+      { name: 'sqlite_insert', unit: 'rows/s', value: 52000, p99_ms: 5.8 },
+    ],
+  })
+  t.notOk('ratio' in toResults([measured('form_get', 12000, 7)]).results[0]!, 'no ratio without hello_world')
+})
+
+t.test('targets: form page at half of hello_world, durable answers at 3000 req/s under 50 ms', async (t) => {
+  const outcome = (ms: Measurement[]) => judge(ms).map((v) => `${v.outcome} ${v.label}`)
+  t.same(outcome([measured('hello_world', 10000, 5), measured('form_get', 5000, 9), measured('answer_post', 3000, 49.9)]), [
+    'PASS form_get ≥ 50 % of hello_world req/s',
+    'PASS answer_post ≥ 3000 req/s',
+    'PASS answer_post p99 < 50 ms',
+  ])
+  t.same(outcome([measured('hello_world', 10000, 5), measured('form_get', 4999, 9), measured('answer_post', 2999, 50)]), [
+    'FAIL form_get ≥ 50 % of hello_world req/s',
+    'FAIL answer_post ≥ 3000 req/s',
+    'FAIL answer_post p99 < 50 ms',
+  ])
+  t.same(outcome([measured('form_get', 9000, 9)]), ['SKIP form_get ≥ 50 % of hello_world req/s'], 'the ratio needs hello_world in the same run')
+})
+
+t.test('a fast run of error pages does not pass', async (t) => {
+  const failing = measured('answer_post', 9000, 3, { errors: 120, total: 45120, errorDetail: describeStatuses({ 303: 45000, 429: 120 }, 303) })
+  const [verdict] = judge([failing])
+  t.equal(verdict?.outcome, 'FAIL')
+  t.match(verdict?.reason, /120 failed requests \(429×120\)/)
+  t.match(formatTable([failing]), /answer_post\s+9,000\s+req\/s\s+3\.0\s+120\/45120 429×120/)
+})
