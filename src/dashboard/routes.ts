@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { sendMessagePage } from '../http/errors.ts'
 import { languageSwitcher, pageContext, requestLanguage } from '../http/views.ts'
-import type { MessageKey } from '../i18n/i18n.ts'
+import { defaultLanguage, type Language, type MessageKey } from '../i18n/i18n.ts'
+import { managementLanguages } from '../admin/render.ts'
 import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
 import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
@@ -24,6 +25,12 @@ export interface DashboardOptions {
   access(request: FastifyRequest): Promise<DashboardAccess | undefined> | DashboardAccess | undefined
   /** The clock (tests pin it). */
   now?: () => Date
+}
+
+/** Management pages, the dashboard among them, speak Dutch and English. */
+function dashboardLanguage(request: FastifyRequest): Language {
+  const requested = requestLanguage(request)
+  return managementLanguages.includes(requested) ? requested : defaultLanguage
 }
 
 const regionParams = z.object({ regionId: z.string().regex(/^\d{1,9}$/) })
@@ -67,9 +74,10 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       const prepared = await prepare(request, reply, request.params, request.query)
       if (!prepared) return reply
       const { scope, directory, parsed, model } = prepared
-      const lang = requestLanguage(request)
+      const lang = dashboardLanguage(request)
       const path = `/admin/dashboard/${directory.region.id}`
-      const context = pageContext(lang, (t) => t('dashboard.title', { region: directory.region.name }), languageSwitcher(path, parsed.params))
+      const switcher = languageSwitcher(path, parsed.params).filter((link) => managementLanguages.includes(link.code))
+      const context = pageContext(lang, (t) => t('dashboard.title', { region: directory.region.name }), switcher)
       const view = presentDashboard(model, lang)
       const t = context.t
       const notices = parsed.notices.map((notice) =>
@@ -111,7 +119,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       if (parsed.notices.length > 0) {
         return sendMessagePage(request, reply, 400, { title: 'page.bad_request.title', body: parsed.notices[0]!.key }, { name: parsed.notices[0]!.values?.name ?? '' })
       }
-      const lang = requestLanguage(request)
+      const lang = dashboardLanguage(request)
       const name = `leervraag-${directory.region.id}-${model.period.from}-${model.period.to}.csv`
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
