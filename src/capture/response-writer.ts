@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewResponse } from '../db/types.ts'
-import { insertResponse } from './queries.ts'
+import { applyStepOneBatch } from '../dashboard/rollups.ts'
+import { insertResponse, insertResponseRow } from './queries.ts'
 
 interface Pending {
   values: NewResponse
@@ -39,6 +40,11 @@ export class ResponseWriter {
     })
   }
 
+  /** One answer and its rollups, committed together. */
+  private insertOne(values: NewResponse): Promise<number> {
+    return this.db.transaction().execute((trx) => insertResponse(trx, values))
+  }
+
   private async flush(): Promise<void> {
     this.scheduled = false
     const batch = this.queue.splice(0, this.maxBatch)
@@ -49,18 +55,25 @@ export class ResponseWriter {
     if (batch.length === 0) return
     if (batch.length === 1) {
       const only = batch[0]!
-      await insertResponse(this.db, only.values).then((id) => this.acknowledge(only, id), only.reject)
+      await this.insertOne(only.values).then((id) => this.acknowledge(only, id), only.reject)
       return
     }
     try {
       const ids = await this.db.transaction().execute(async (trx) => {
         const made: number[] = []
-        for (const pending of batch) made.push(await insertResponse(trx, pending.values))
+        const counted: NewResponse[] = []
+        for (const pending of batch) {
+          const { id, inserted } = await insertResponseRow(trx, pending.values)
+          made.push(id)
+          if (inserted) counted.push(pending.values)
+        }
+        // The dashboard rollups in the same commit: one upsert per poster and day for the batch.
+        await applyStepOneBatch(trx, counted)
         return made
       })
       batch.forEach((pending, index) => this.acknowledge(pending, ids[index]!))
     } catch {
-      for (const pending of batch) await insertResponse(this.db, pending.values).then((id) => this.acknowledge(pending, id), pending.reject)
+      for (const pending of batch) await this.insertOne(pending.values).then((id) => this.acknowledge(pending, id), pending.reject)
     }
   }
 

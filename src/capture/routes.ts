@@ -238,6 +238,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         ageBand: parsed.data.age_band,
         freeText: parsed.data.free_text,
         themeIds: parsed.data.themes,
+        matcher: await directory.regionMatcher(poster.regionId),
       })
       if (!stored) return expiredToken(request, reply, lang)
       return reply.redirect(`/${mode.base}/${poster.code}/thanks?lang=${lang}`, 303)

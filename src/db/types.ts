@@ -152,6 +152,71 @@ export type Theme = Selectable<ThemeTable>
 export type Response = Selectable<ResponseTable>
 export type NewResponse = Insertable<ResponseTable>
 
+// Dashboard rollups (migrations/004_rollups.ts). Declared as a second `Database`
+// interface, which TypeScript merges with the one above, so that this block stays additive.
+
+/** The counters every rollup row carries. */
+export interface RollupMeasures {
+  responses: number
+  tried_yes: number
+  tried_a_bit: number
+  tried_no: number
+  liked_sum: number
+  liked_count: number
+  step2: number
+}
+
+export interface RollupRegionDayTable extends RollupMeasures {
+  region_id: number
+  /** Local day in Europe/Brussels, `YYYY-MM-DD`. */
+  day: string
+}
+
+export interface RollupPosterDayTable extends RollupMeasures {
+  region_id: number
+  day: string
+  poster_id: number
+  /** '' while no age band was given. */
+  age_band: AgeBand | ''
+  partner_id: number
+  location_id: number
+  activity_id: number
+  audience: Audience
+}
+
+export interface RollupRegionThemeDayTable {
+  region_id: number
+  day: string
+  theme_id: number
+  responses: number
+}
+
+export interface RollupPosterThemeDayTable {
+  region_id: number
+  day: string
+  poster_id: number
+  age_band: AgeBand | ''
+  theme_id: number
+  partner_id: number
+  location_id: number
+  activity_id: number
+  audience: Audience
+  responses: number
+}
+
+/** The month twins: the same rows with `month` (`YYYY-MM`) instead of `day`. */
+export type MonthOf<T extends { day: string }> = Omit<T, 'day'> & { month: string }
+
+export interface Database {
+  rollup_region_days: RollupRegionDayTable
+  rollup_poster_days: RollupPosterDayTable
+  rollup_poster_months: MonthOf<RollupPosterDayTable>
+  rollup_region_theme_days: RollupRegionThemeDayTable
+  rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
+  rollup_poster_theme_days: RollupPosterThemeDayTable
+  rollup_poster_theme_months: MonthOf<RollupPosterThemeDayTable>
+}
+
 /** A fixed-window counter shared by every instance (src/ops/counters.ts). */
 export interface OpsCounterTable {
   key: string

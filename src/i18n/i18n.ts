@@ -20,11 +20,13 @@ import posterUk from './messages/poster.uk.json' with { type: 'json' }
 import posterTi from './messages/poster.ti.json' with { type: 'json' }
 import posterAdminNl from './messages/poster-admin.nl.json' with { type: 'json' }
 import posterAdminEn from './messages/poster-admin.en.json' with { type: 'json' }
+import dashboardNl from './messages/dashboard.nl.json' with { type: 'json' }
+import dashboardEn from './messages/dashboard.en.json' with { type: 'json' }
 
 // The texts printed on posters (poster.*.json) belong to every language, like the citizen
-// form's; the poster management pages' texts (poster-admin.*.json) join the admin catalogs.
+// form's; the poster management pages' texts (poster-admin.*.json) and the dashboard's join the admin catalogs.
 const nlCatalog = { ...nl, ...posterNl }
-const adminNlAll = { ...adminNl, ...posterAdminNl }
+const adminNlAll = { ...adminNl, ...posterAdminNl, ...dashboardNl }
 
 /** Keys of the citizen catalogs (every language has all of them). */
 export type CitizenKey = keyof typeof nlCatalog
@@ -33,7 +35,7 @@ export type AdminKey = keyof typeof adminNlAll
 export type MessageKey = CitizenKey | AdminKey
 export type Catalog = Record<CitizenKey, string>
 
-const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNlAll, en: { ...adminEn, ...posterAdminEn } }
+const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNlAll, en: { ...adminEn, ...posterAdminEn, ...dashboardEn } }
 
 /**
  * Each language's own name, its script direction, and its catalog. The switcher lists them
