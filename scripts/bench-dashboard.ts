@@ -46,9 +46,9 @@ export async function dashboardBenchCase(responses: number, options: { runs?: nu
       writeFileSync(marker, String(regionId))
     }
     const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${path}` }), { database: handle })
-    await app.register(dashboardRoutes, { access: () => ({ regionIds: 'all' }) })
+    await app.register(dashboardRoutes, { prefix: '/plugin', access: () => ({ regionIds: 'all' }) })
     await app.ready()
-    const url = `/admin/dashboard/${regionId}?period=year`
+    const url = `/plugin/dashboard/${regionId}?period=year`
     for (let i = 0; i < 5; i++) {
       const warm = await app.inject({ url })
       if (warm.statusCode !== 200) throw new Error(`dashboard answered ${warm.statusCode}`)

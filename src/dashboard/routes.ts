@@ -45,9 +45,13 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
 
   async function scopeFor(request: FastifyRequest, reply: FastifyReply, regionId: number): Promise<DashboardScope | undefined> {
     const access = await options.access(request)
-    const allowed = access !== undefined && (access.regionIds === 'all' || access.regionIds.includes(regionId))
-    if (!allowed) {
-      await sendMessagePage(request, reply, access === undefined ? 401 : 403, { title: 'dashboard.no_access.title', body: 'dashboard.no_access.body' })
+    if (access === undefined) {
+      await sendMessagePage(request, reply, 403, { title: 'dashboard.no_access.title', body: 'dashboard.no_access.body' })
+      return undefined
+    }
+    // Another region's dashboard looks exactly like one that does not exist, so ids cannot be probed.
+    if (access.regionIds !== 'all' && !access.regionIds.includes(regionId)) {
+      await sendMessagePage(request, reply, 404, { title: 'dashboard.region_unknown.title', body: 'dashboard.region_unknown.body' })
       return undefined
     }
     return access.partnerId === undefined ? { regionId } : { regionId, partnerId: access.partnerId }
@@ -68,14 +72,15 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
   }
 
   routes.get(
-    '/admin/dashboard/:regionId',
+    '/dashboard/:regionId',
     { schema: { params: regionParams, querystring: dashboardQuery } },
     async (request, reply) => {
       const prepared = await prepare(request, reply, request.params, request.query)
       if (!prepared) return reply
       const { scope, directory, parsed, model } = prepared
       const lang = dashboardLanguage(request)
-      const path = `/admin/dashboard/${directory.region.id}`
+      // Links follow where the plugin is mounted (/admin in the app).
+      const path = `${app.prefix}/dashboard/${directory.region.id}`
       const switcher = languageSwitcher(path, parsed.params).filter((link) => managementLanguages.includes(link.code))
       const context = pageContext(lang, (t) => t('dashboard.title', { region: directory.region.name }), switcher)
       const view = presentDashboard(model, lang)
@@ -110,7 +115,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
   )
 
   routes.get(
-    '/admin/dashboard/:regionId/export.csv',
+    '/dashboard/:regionId/export.csv',
     { schema: { params: regionParams, querystring: dashboardQuery } },
     async (request, reply) => {
       const prepared = await prepare(request, reply, request.params, request.query)

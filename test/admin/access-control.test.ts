@@ -55,6 +55,9 @@ const allowed: Record<string, Actor[]> = {
   'POST /admin/regions/:regionId/activities/:activityId/posters': withPartners,
   'GET /admin/regions/:regionId/posters': withPartners,
   'POST /admin/regions/:regionId/posters/:posterId/status': withPartners,
+  // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
+  'GET /admin/dashboard/:regionId': withPartners,
+  'GET /admin/dashboard/:regionId/export.csv': withPartners,
   // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
   'GET /admin/posters/:id': withPartners,
   'GET /admin/posters/:id/poster.pdf': withPartners,

@@ -19,7 +19,7 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   const { app, database } = await buildTestApp(t)
   const world = await buildWorld(database.db, { k: 5 })
   await storeDataset(database.db, world, makeAnswers())
-  await app.register(dashboardRoutes, { access: () => ({ regionIds: [world.regionId] }), now: () => now })
+  await app.register(dashboardRoutes, { prefix: '/plugin', access: () => ({ regionIds: [world.regionId] }), now: () => now })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const browser = await chromium.launch({
@@ -28,7 +28,7 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   })
   t.teardown(() => browser.close())
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  const response = await page.goto(`${address}/admin/dashboard/${world.regionId}?period=4w`)
+  const response = await page.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
   t.equal(response?.status(), 200)
   mkdirSync(artifacts, { recursive: true })
   await page.screenshot({ path: new URL('dashboard.png', artifacts).pathname, fullPage: true })
@@ -46,7 +46,7 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   t.same(serious.map((v) => v.id), [], 'no serious or critical axe violations')
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 800 } })
-  await phone.goto(`${address}/admin/dashboard/${world.regionId}?period=4w`)
+  await phone.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
   const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number
   t.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`)
   await phone.screenshot({ path: new URL('dashboard-phone.png', artifacts).pathname, fullPage: true })
