@@ -14,6 +14,8 @@ import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
 import { DailyKeyer, MemoryCounterStore, RateLimiter } from './http/rate-limit.ts'
+import withdrawRoutes from './followup/withdraw-routes.ts'
+import retentionSchedule from './followup/retention-schedule.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +34,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream
   /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
   minFillMs?: { step1: number; step2: number }
+  /** How often the retention job runs inside the server (followup/retention.ts); 0 switches it off. */
+  retentionIntervalMs?: number
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -88,6 +92,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views)
   await app.register(errors)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
+  await app.register(withdrawRoutes)
+  await app.register(retentionSchedule, { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000, sqlite: handle.sqlite })
 
   return app
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { AgeBand, Audience, Database, NewResponse, PosterStatus } from '../db/types.ts'
+import type { AgeBand, Audience, Database, NewContactRequest, NewResponse, PosterStatus } from '../db/types.ts'
+import { upsertContactRequest } from '../followup/queries.ts'
 
 /** Everything the citizen form needs to know about a poster, in one indexed read. */
 export interface PosterForm {
@@ -16,6 +17,9 @@ export interface PosterForm {
   locationName: string
   contactLine: string | null
   oneAnswerPerDevice: number
+  /** For the consent sentence of the contact opt-in: who sees the details, and for how long. */
+  regionName: string
+  contactMaxAgeDays: number
 }
 
 export async function findPosterForm(db: Kysely<Database>, code: string): Promise<PosterForm | undefined> {
@@ -38,6 +42,8 @@ export async function findPosterForm(db: Kysely<Database>, code: string): Promis
       'locations.name as locationName',
       'regions.contact_line as contactLine',
       'posters.one_answer_per_device as oneAnswerPerDevice',
+      'regions.name as regionName',
+      'regions.contact_max_age_days as contactMaxAgeDays',
     ])
     .where('posters.code', '=', code)
     .executeTakeFirst()
@@ -72,6 +78,8 @@ export interface Amendment {
   ageBand: AgeBand | null
   freeText: string | null
   themeIds: number[]
+  /** The opt-in "help me learn further", stored in its own table in the same transaction. */
+  contactRequest?: Omit<NewContactRequest, 'response_id'> | undefined
 }
 
 /**
@@ -104,6 +112,7 @@ export async function amendResponse(db: Kysely<Database>, responseId: number, po
         .onConflict((oc) => oc.columns(['response_id', 'theme_id']).doUpdateSet({ source: 'chosen', matched: null }))
         .execute()
     }
+    if (amendment.contactRequest !== undefined) await upsertContactRequest(trx, { ...amendment.contactRequest, response_id: responseId })
     return true
   })
 }

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify'
+import { runRetention } from './retention.ts'
+
+export interface RetentionScheduleOptions {
+  /** Milliseconds between runs; 0 switches the schedule off (tests, or `npm run retention` from cron). */
+  intervalMs: number
+  /** The raw SQLite connection, for the WAL checkpoint after a run that erased something. */
+  sqlite?: { pragma(source: string): unknown } | undefined
+}
+
+/**
+ * Runs retention inside the server: a first run a minute after start, then every
+ * `intervalMs`. Each run is idempotent, so several instances on one database may all run
+ * it. The timers do not keep the process alive and are cleared when the app closes.
+ */
+export default async function retentionSchedule(app: FastifyInstance, options: RetentionScheduleOptions) {
+  if (options.intervalMs <= 0) return
+  let running = false
+  const run = async () => {
+    if (running) return
+    running = true
+    try {
+      const counts = await runRetention(app.db)
+      const erased = counts.contactsAfterClose + counts.contactsMaxAge + counts.freeTexts
+      if (erased > 0) options.sqlite?.pragma('wal_checkpoint(TRUNCATE)')
+      app.log.info({ retention: counts }, 'retention run')
+    } catch (error) {
+      app.log.error({ err: error }, 'retention run failed')
+    } finally {
+      running = false
+    }
+  }
+  const first = setTimeout(() => void run(), Math.min(60_000, options.intervalMs)).unref()
+  const every = setInterval(() => void run(), options.intervalMs).unref()
+  app.addHook('onClose', async () => {
+    clearTimeout(first)
+    clearInterval(every)
+  })
+}
