@@ -15,10 +15,15 @@ export interface RetentionScheduleOptions {
  */
 export default async function retentionSchedule(app: FastifyInstance, options: RetentionScheduleOptions) {
   if (options.intervalMs <= 0) return
-  let running = false
-  const run = async () => {
-    if (running) return
-    running = true
+  let current: Promise<void> | undefined
+  let closed = false
+  const run = () => {
+    if (current !== undefined || closed) return
+    current = runOnce().finally(() => {
+      current = undefined
+    })
+  }
+  const runOnce = async () => {
     try {
       const counts = await runRetention(app.db)
       const erased = counts.contactsAfterClose + counts.contactsMaxAge + counts.freeTexts
@@ -26,14 +31,15 @@ export default async function retentionSchedule(app: FastifyInstance, options: R
       app.log.info({ retention: counts }, 'retention run')
     } catch (error) {
       app.log.error({ err: error }, 'retention run failed')
-    } finally {
-      running = false
     }
   }
-  const first = setTimeout(() => void run(), Math.min(60_000, options.intervalMs)).unref()
-  const every = setInterval(() => void run(), options.intervalMs).unref()
+  const first = setTimeout(run, Math.min(60_000, options.intervalMs)).unref()
+  const every = setInterval(run, options.intervalMs).unref()
+  // A run in progress finishes before the database is closed; none starts after.
   app.addHook('onClose', async () => {
+    closed = true
     clearTimeout(first)
     clearInterval(every)
+    await current
   })
 }
