@@ -1,10 +1,12 @@
-import type { Kysely } from 'kysely'
-import type { Audience, Database, EraseReason, NewContactRequest } from '../db/types.ts'
+import { type Kysely, sql } from 'kysely'
+import type { Audience, ContactOutcome, ContactStatus, Database, EraseReason, NewContactRequest } from '../db/types.ts'
 
 /**
  * Stores a contact request for a response, inside the caller's transaction (the step-2
  * amend). A form sent twice (double tap, back and resend) replaces the first request's
- * details rather than adding a second request for the same answer.
+ * details rather than adding a second request for the same answer. A request that was
+ * withdrawn and is then sent again (the answer token lives two hours) is a new request:
+ * it goes back to the queue as new.
  */
 export async function upsertContactRequest(db: Kysely<Database>, row: NewContactRequest): Promise<void> {
   await db
@@ -20,6 +22,13 @@ export async function upsertContactRequest(db: Kysely<Database>, row: NewContact
         consent_version: row.consent_version,
         language: row.language,
         withdrawal_token_hash: row.withdrawal_token_hash,
+        // SET expressions see the row as it was, so these test the old erased_at.
+        status: sql<ContactStatus>`case when contact_requests.erased_at is null then contact_requests.status else 'new' end`,
+        claimed_by: sql<number | null>`case when contact_requests.erased_at is null then contact_requests.claimed_by else null end`,
+        claimed_at: sql<string | null>`case when contact_requests.erased_at is null then contact_requests.claimed_at else null end`,
+        outcome: sql<ContactOutcome | null>`case when contact_requests.erased_at is null then contact_requests.outcome else null end`,
+        closed_at: sql<string | null>`case when contact_requests.erased_at is null then contact_requests.closed_at else null end`,
+        created_at: sql<string>`case when contact_requests.erased_at is null then contact_requests.created_at else ${row.created_at} end`,
         erased_at: null,
         erase_reason: null,
       }),

@@ -153,3 +153,29 @@ t.test('the thank-you page lists the region\'s offers for the chosen themes, els
   const forged = await ctx.app.inject({ method: 'GET', url: `/q/${fixture.code}/thanks?lang=nl&t=1.zzzzzz.AAAAAAAAAAAAAAAAAAAAAA` })
   t.notMatch(forged.body, 'Naaiatelier', 'a forged token shows no offers')
 })
+
+t.test('a withdrawn request sent again is a new request; a kiosk never shows the withdrawal link', async (t) => {
+  const ctx = await buildTestApp(t)
+  const fixture = await seedPoster(ctx.database)
+  const { location } = await answerStepOne(ctx.app, fixture.code)
+  const first = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ lang: 'nl', ...contactFields }) })
+  const w = new URL(String(first.headers.location), 'http://x').searchParams.get('w')!
+  await ctx.app.inject({ method: 'POST', url: '/withdraw', headers: formHeaders, payload: form({ w }) })
+  t.match(await ctx.database.db.selectFrom('contact_requests').select(['status', 'contact_value']).executeTakeFirstOrThrow(), { status: 'closed', contact_value: null })
+  const again = await ctx.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ lang: 'nl', ...contactFields, contact_value: 'nieuw@voorbeeld.be' }) })
+  t.equal(again.statusCode, 303)
+  const rows = await ctx.database.db.selectFrom('contact_requests').select(['status', 'contact_value', 'erased_at', 'outcome', 'closed_at']).execute()
+  t.same(rows, [{ status: 'new', contact_value: 'nieuw@voorbeeld.be', erased_at: null, outcome: null, closed_at: null }])
+
+  const page = await ctx.app.inject({ method: 'GET', url: `/k/${fixture.code}` })
+  const ticket = /name="ticket" value="([^"]+)"/.exec(page.body)![1]!
+  const tap = await ctx.app.inject({ method: 'POST', url: `/k/${fixture.code}`, headers: formHeaders, payload: form({ tried_new: 'yes', ticket }) })
+  const step2 = String(tap.headers.location)
+  const form2 = await ctx.app.inject({ method: 'GET', url: step2 })
+  t.match(form2.body, 'autocomplete="off"', 'a shared tablet does not remember what people typed')
+  const sent = await ctx.app.inject({ method: 'POST', url: step2, headers: formHeaders, payload: form({ lang: 'nl', ...contactFields }) })
+  const thanks = await ctx.app.inject({ method: 'GET', url: String(sent.headers.location) })
+  t.match(thanks.body, 'Iemand neemt binnenkort contact met je op.')
+  t.notMatch(thanks.body, '/withdraw', 'no withdrawal link on a shared kiosk screen')
+  t.match(thanks.body, 'Zeg het tegen wie je contacteert')
+})
