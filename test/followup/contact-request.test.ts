@@ -85,11 +85,11 @@ t.test('bad contact input: the form comes back in the person\'s language and not
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['fr', { ...contactFields, contact_value: '12345' }, /un numéro de téléphone ou une adresse e-mail correcte/],
-    ['nl', { ...contactFields, contact_value: 'jan@' }, /Vul een telefoonnummer of e-mailadres in dat klopt/],
-    ['nl', { ...contactFields, contact_consent: '' }, /Zonder vinkje bewaren we je gegevens niet/],
+    ['fr', { ...contactFields, contact_value: '12345' }, /Ce numéro ou cette adresse e-mail n&#39;est pas correct/],
+    ['nl', { ...contactFields, contact_value: 'jan@' }, /Dit telefoonnummer of e-mailadres klopt niet/],
+    ['nl', { ...contactFields, contact_consent: '' }, /Vink het vakje aan. Anders bewaren we niets./],
     ['en', { ...contactFields, contact_name: '' }, /Please fill in your name/],
-    ['ar', { ...contactFields, contact_value: '+32 2 12' }, /اكتب رقم هاتف/],
+    ['ar', { ...contactFields, contact_value: '+32 2 12' }, /رقم الهاتف أو البريد الإلكتروني غير صحيح/],
   ]
   for (const [lang, fields, message] of cases) {
     const { location } = await answerStepOne(ctx.app, fixture.code, { lang })
