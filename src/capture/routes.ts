@@ -274,7 +274,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       if (answer) personal.t = request.query.t!
       if (withdrawToken) personal.w = withdrawToken
       const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`, personal))
-      // A page that carries a personal link or this answer's offers is not kept anywhere.
+      // A page that carries a personal link or this answer's offers is not kept anywhere,
+      // and its address (with the tokens) is not sent on to the offers' websites.
+      if (answer) reply.header('referrer-policy', 'no-referrer')
       return reply.header('cache-control', answer ? 'no-store' : 'private, max-age=600').view('capture/thanks', {
         ...context,
         contactLine: poster.contactLine,

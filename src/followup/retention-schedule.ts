@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import { runRetention } from './retention.ts'
+import { type RetentionCounts, runRetention } from './retention.ts'
 
 export interface RetentionScheduleOptions {
   /** Milliseconds between runs; 0 switches the schedule off (tests, or `npm run retention` from cron). */
   intervalMs: number
   /** The raw SQLite connection, for the WAL checkpoint after a run that erased something. */
   sqlite?: { pragma(source: string): unknown } | undefined
+  /** Records a run's counts in the audit log (wired to the accounts feature's `audit` when it lands). */
+  audit?(counts: RetentionCounts): void | Promise<void>
 }
 
 /**
@@ -29,6 +31,7 @@ export default async function retentionSchedule(app: FastifyInstance, options: R
       const erased = counts.contactsAfterClose + counts.contactsMaxAge + counts.freeTexts
       if (erased > 0) options.sqlite?.pragma('wal_checkpoint(TRUNCATE)')
       app.log.info({ retention: counts }, 'retention run')
+      await options.audit?.(counts)
     } catch (error) {
       app.log.error({ err: error }, 'retention run failed')
     }

@@ -38,6 +38,7 @@ t.test('an adult step 2 asks for contact, stores it apart from the answer with i
 
   const thanks = await ctx.app.inject({ method: 'GET', url: thanksUrl })
   t.equal(thanks.headers['cache-control'], 'no-store')
+  t.equal(thanks.headers['referrer-policy'], 'no-referrer', 'the tokens in the address are not sent on to offer websites')
   t.match(thanks.body, 'Quelqu&#39;un te contactera bientôt.')
   const withdrawUrl = /href="(\/withdraw\?[^"]+)"/.exec(thanks.body)?.[1]?.replace(/&amp;/g, '&')
   t.ok(withdrawUrl, 'the thank-you page gives a private withdrawal link')
