@@ -13,7 +13,7 @@ import { seedDemo } from './seed-demo.ts'
 async function main() {
   const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db' })
   const database = openDatabase(config.databaseUrl)
-  await migrateToLatest(database.db, database.schema)
+  await migrateToLatest(database.db)
 
   const { count } = await database.db.selectFrom('regions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow()
   if (Number(count) === 0) {

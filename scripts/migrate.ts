@@ -7,7 +7,7 @@ try {
   const config = loadConfig()
   const database = openDatabase(config.databaseUrl)
   try {
-    const result = await migrateToLatest(database.db, database.schema)
+    const result = await migrateToLatest(database.db)
     const ran = result.results ?? []
     console.log(ran.length === 0 ? 'migrations: already up to date' : ran.map((r) => `migrated: ${r.migrationName}`).join('\n'))
   } finally {

@@ -10,10 +10,15 @@ import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
 import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
+import ops from './ops/routes.ts'
+import { errorForLog } from './ops/log-serializers.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
-import { DailyKeyer, MemoryCounterStore, RateLimiter } from './http/rate-limit.ts'
+import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
+import routeTable from './auth/route-table.ts'
+import securityHeaders from './auth/security-headers.ts'
+import management from './admin/plugin.ts'
 import withdrawRoutes from './followup/withdraw-routes.ts'
 import retentionSchedule from './followup/retention-schedule.ts'
 
@@ -47,6 +52,7 @@ function pathOnly(url: string): string {
 /**
  * Log lines never carry who someone is: Fastify's default request serializer logs the
  * client address and port; ours keeps only the method, the path and the request id.
+ * Errors keep only their type, message, code and stack (src/ops/log-serializers.ts).
  */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
@@ -55,6 +61,7 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): F
     serializers: {
       req: (request: { method: string; url: string; id: string }) => ({ method: request.method, path: pathOnly(request.url), id: request.id }),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      err: errorForLog,
     },
   }
 }
@@ -84,14 +91,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
-  app.decorate('rateLimiter', new RateLimiter(new MemoryCounterStore(), new DailyKeyer(handle.db)))
+  const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
+  app.decorate('rateLimiter', rateLimiter)
+  app.addHook('onClose', () => rateLimiter.close())
 
   // Ecosystem plugins, then our shared plugins, then the features.
   await app.register(cookie)
+  await app.register(securityHeaders, { publicBaseUrl: config.publicBaseUrl })
   await app.register(formBody)
   await app.register(views)
   await app.register(errors)
+  await app.register(ops)
+  await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
+  await app.register(management, { publicBaseUrl: config.publicBaseUrl })
   await app.register(withdrawRoutes)
   await app.register(retentionSchedule, { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000, sqlite: handle.sqlite })
 

@@ -34,8 +34,25 @@ const databaseUrl = z
   .refine((value) => /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
     message: 'must start with sqlite: (a file path) or postgres:// (a connection URL)',
   })
+  // Caught here, the mistake is named at start-up; otherwise it surfaces later as a bare "Invalid URL".
+  .refine((value) => !/^postgres/.test(value) || postgresUrlParses(value), {
+    message: 'is not a valid connection URL (postgres://user:password@host:port/database; percent-encode special characters in the password)',
+  })
 
-const port = z.coerce.number().int().min(1).max(65535).default(3000)
+function postgresUrlParses(value: string): boolean {
+  try {
+    const url = new URL(value)
+    // The pg driver decodes these later and throws a bare "URI malformed" on a stray %.
+    decodeURIComponent(url.username)
+    decodeURIComponent(url.password)
+    return url.hostname !== '' || url.searchParams.has('host')
+  } catch {
+    return false
+  }
+}
+
+// 0 asks the system for any free port (tests start servers that way).
+const port = z.coerce.number().int().min(0).max(65535).default(3000)
 
 export const configSchema = z.object({
   PORT: port,
@@ -52,6 +69,14 @@ export const configSchema = z.object({
    * so that it survives restarts and is shared by every instance.
    */
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Bearer token that unlocks /metrics; without it /metrics does not exist (404). */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  /** Shared counters (rate limits) in Redis instead of the database, for many instances. */
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
 })
 
 export interface Config {
@@ -62,6 +87,8 @@ export interface Config {
   logLevel: (typeof logLevels)[number]
   trustProxy: number | string[] | false
   secret: string | undefined
+  metricsToken: string | undefined
+  redisUrl: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -71,7 +98,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(env)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+    // One line, so that it reads well in a container log or a systemd journal.
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
   }
   const values = parsed.data
   return {
@@ -82,5 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
     secret: values.SECRET,
+    metricsToken: values.METRICS_TOKEN,
+    redisUrl: values.REDIS_URL,
   }
 }

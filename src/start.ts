@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { ConfigError, type Config } from './config.ts'
-import { type DatabaseHandle, openDatabase } from './db/database.ts'
-import { MigrationError, migrateToLatest } from './db/migrate.ts'
+import type { Config } from './config.ts'
+import type { DatabaseHandle } from './db/database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { closeGracefullyOnSignal } from './ops/shutdown.ts'
+import { openMigratedDatabase, startupFailureLine } from './ops/startup.ts'
 
 export interface StartOptions {
   /** An open database to serve (the demo seeds it first); it is migrated and closed with the server. */
@@ -11,44 +13,22 @@ export interface StartOptions {
 
 /** Migrates, listens, and closes gracefully on SIGINT/SIGTERM. Used by src/server.ts and `npm run demo`. */
 export async function start(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
-  const database = options.database ?? openDatabase(config.databaseUrl)
-  try {
-    await migrateToLatest(database.db, database.schema)
-  } catch (error) {
-    await database.close().catch(() => {})
-    throw error
+  let database: DatabaseHandle
+  if (options.database) {
+    database = options.database
+    await migrateToLatest(database.db)
+  } else {
+    database = await openMigratedDatabase(config.databaseUrl)
   }
   const app = await buildApp(config, { database })
   app.addHook('onClose', () => database.close())
-
-  let closing = false
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      if (closing) return
-      closing = true
-      app.log.info({ signal }, 'shutting down')
-      // close() stops accepting connections and waits for in-flight requests.
-      app.close().then(
-        () => process.exit(0),
-        (error) => {
-          app.log.error({ err: error }, 'shutdown failed')
-          process.exit(1)
-        },
-      )
-    })
-  }
+  closeGracefullyOnSignal(app)
   await app.listen({ port: config.port, host: config.host })
   return app
 }
 
 /** One clear line for what an operator can fix; a stack trace only for the unexpected. Then exit. */
 export function exitOnStartError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof MigrationError) {
-    console.error(`leervraag: ${error.message}`)
-  } else if (error instanceof Error && /ECONNREFUSED|ENOTFOUND|password authentication|does not exist/.test(error.message)) {
-    console.error(`leervraag: cannot reach the database: ${error.message}`)
-  } else {
-    console.error('leervraag: failed to start', error)
-  }
+  console.error(startupFailureLine(error) ?? error)
   process.exit(1)
 }

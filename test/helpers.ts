@@ -47,7 +47,7 @@ export async function testDatabase(t: Teardown, options: { migrate?: boolean } =
       rmSync(dir, { recursive: true, force: true })
     })
   }
-  if (options.migrate !== false) await migrateToLatest(handle.db, handle.schema)
+  if (options.migrate !== false) await migrateToLatest(handle.db)
   return Object.assign(handle, { url })
 }
 

@@ -78,7 +78,7 @@ async function benchDatabase(kind: string): Promise<{ database: DatabaseHandle; 
 
 async function leervraag(dbKind: string): Promise<Target & { code: string; themeId: number }> {
   const { database, url, remove } = await benchDatabase(dbKind)
-  await migrateToLatest(database.db, database.schema)
+  await migrateToLatest(database.db)
   const regionId = await createRegion(database.db, { slug: 'bench', name: 'Benchmark' })
   const partnerId = await createPartner(database.db, regionId, 'Bibliotheek Tongeren', 'library')
   const locationId = await createLocation(database.db, regionId, { name: 'Bibliotheek Tongeren', municipality: 'Tongeren' })

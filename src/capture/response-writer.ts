@@ -21,6 +21,8 @@ interface Pending {
 export class ResponseWriter {
   private queue: Pending[] = []
   private scheduled = false
+  /** Answers committed by this instance since it started (for /metrics). */
+  stored = 0
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -47,7 +49,7 @@ export class ResponseWriter {
     if (batch.length === 0) return
     if (batch.length === 1) {
       const only = batch[0]!
-      await insertResponse(this.db, only.values).then(only.resolve, only.reject)
+      await insertResponse(this.db, only.values).then((id) => this.acknowledge(only, id), only.reject)
       return
     }
     try {
@@ -56,9 +58,14 @@ export class ResponseWriter {
         for (const pending of batch) made.push(await insertResponse(trx, pending.values))
         return made
       })
-      batch.forEach((pending, index) => pending.resolve(ids[index]!))
+      batch.forEach((pending, index) => this.acknowledge(pending, ids[index]!))
     } catch {
-      for (const pending of batch) await insertResponse(this.db, pending.values).then(pending.resolve, pending.reject)
+      for (const pending of batch) await insertResponse(this.db, pending.values).then((id) => this.acknowledge(pending, id), pending.reject)
     }
+  }
+
+  private acknowledge(pending: Pending, id: number): void {
+    this.stored++
+    pending.resolve(id)
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.ts'
 
@@ -10,10 +10,10 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface DatabaseHandle {
   db: Kysely<Database>
   dialect: Dialect
-  /** PostgreSQL: the schema the app works in (for the migration tables); undefined on SQLite. */
-  schema?: string
   /** The raw better-sqlite3 connection on SQLite (backups, integrity checks); undefined on PostgreSQL. */
   sqlite?: SQLite.Database
+  /** Failed queries and lost or refused connections since the database was opened (for /metrics). */
+  readonly errors: { count: number }
   close(): Promise<void>
 }
 
@@ -47,11 +47,13 @@ function openSqlite(path: string): DatabaseHandle {
   // Erased contact data and free text must not linger in free pages of the file.
   sqlite.pragma('secure_delete = ON')
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const errors = { count: 0 }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: countErrors(errors) })
   return {
     db,
     dialect: 'sqlite',
     sqlite,
+    errors,
     async close() {
       await db.destroy()
     },
@@ -80,17 +82,53 @@ function withStatementCache(sqlite: SQLite.Database) {
   }
 }
 
+/**
+ * Kysely calls its `log` function after every query; only failures are counted, so the cost
+ * on a good query is one function call and one comparison.
+ */
+function countErrors(errors: { count: number }): (event: LogEvent) => void {
+  return (event) => {
+    if (event.level === 'error') errors.count++
+  }
+}
+
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const errors = { count: 0 }
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // Without a limit a request (or /readyz) waits forever for a connection to a database
+    // that does not answer; with one, it fails after five seconds and says so.
+    connectionTimeoutMillis: 5_000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  // An idle pooled connection that the server drops (restart, failover, network cut) emits
+  // 'error' on the pool; unhandled, that event would crash the process. The pool discards
+  // the connection and makes a new one on the next query.
+  // (counted below, once, by the client's own listener)
+  pool.on('error', () => {})
+  // The same can happen to a connection that is checked out but between two queries; pg
+  // then emits 'error' on the client itself, which must have a listener too. The query in
+  // flight, if any, still fails with the error, and the pool drops the client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {
+      errors.count++
+    })
+  })
+  // Refused or timed-out connections never reach Kysely's query log: count them here.
+  const countedPool = {
+    connect: () =>
+      pool.connect().catch((error: unknown) => {
+        errors.count++
+        throw error
+      }),
+    end: () => pool.end(),
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: countedPool }), log: countErrors(errors) })
   return {
     db,
     dialect: 'postgres',
-    schema: options.searchPath ?? 'public',
+    errors,
     async close() {
       await db.destroy()
     },

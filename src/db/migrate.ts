@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { join } from 'node:path'
-import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely'
 
 const migrationsFolder = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
@@ -20,18 +20,22 @@ class FolderMigrationProvider implements MigrationProvider {
 export class MigrationError extends Error {}
 
 /**
- * `schema` names the PostgreSQL schema that holds the migration tables. It must be given
- * there: Kysely looks for its tables in every schema of the database, so with several
- * schemas (one per test, or per tenant) it would find another schema's tables and skip
- * creating its own.
+ * On PostgreSQL the migrator is pinned to the connection's current schema. Kysely finds its
+ * own bookkeeping tables through introspection, which lists tables in every schema: without
+ * the pin, a `kysely_migration` table in another schema (another test, another tenant,
+ * `public`) makes it skip creating its own and then fail on a table it cannot see.
  */
-export function migrator(db: Kysely<any>, schema?: string): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) })
+export async function migrator(db: Kysely<any>): Promise<Migrator> {
+  const provider = new FolderMigrationProvider()
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider })
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)
+  const schema = rows[0]?.schema
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) })
 }
 
 /** Brings the schema up to date; throws a MigrationError with one clear sentence when it cannot. */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
-  const result = await migrator(db, schema).migrateToLatest()
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await (await migrator(db)).migrateToLatest()
   if (result.error) {
     const error = result.error as Error
     const failed = result.results?.find((r) => r.status === 'Error')
@@ -44,7 +48,7 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
 }
 
 /** True when every known migration has run (for /readyz). */
-export async function migrationsCurrent(db: Kysely<any>, schema?: string): Promise<boolean> {
-  const migrations = await migrator(db, schema).getMigrations()
+export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
+  const migrations = await (await migrator(db)).getMigrations()
   return migrations.every((m) => m.executedAt !== undefined)
 }

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Kysely<Database>
     dialect: Dialect
+    /** Failed queries and connections, counted by the database handle (for /metrics). */
+    databaseErrors: { readonly count: number }
   }
 }
 
@@ -21,6 +23,7 @@ export default fp<DbPluginOptions>(
   async function dbPlugin(app: FastifyInstance, { handle, closeOnShutdown }) {
     app.decorate('db', handle.db)
     app.decorate('dialect', handle.dialect)
+    app.decorate('databaseErrors', handle.errors)
     if (closeOnShutdown) app.addHook('onClose', () => handle.close())
   },
   { name: 'db' },

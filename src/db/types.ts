@@ -135,6 +135,8 @@ export interface Database {
   responses: ResponseTable
   response_themes: ResponseThemeTable
   app_secrets: AppSecretTable
+  ops_counters: OpsCounterTable
+  ops_job_leases: OpsJobLeaseTable
 }
 
 export type Region = Selectable<RegionTable>
@@ -148,6 +150,113 @@ export type PosterUpdate = Updateable<PosterTable>
 export type Theme = Selectable<ThemeTable>
 export type Response = Selectable<ResponseTable>
 export type NewResponse = Insertable<ResponseTable>
+
+/** A fixed-window counter shared by every instance (src/ops/counters.ts). */
+export interface OpsCounterTable {
+  key: string
+  /** Seconds since the Unix epoch; bigint, so PostgreSQL may return it as a string. */
+  window_start: ColumnType<number | string, number, number>
+  count: number
+  expires_at: ColumnType<number | string, number, number>
+}
+
+/** Who runs a scheduled job until when (src/ops/job-lease.ts). */
+export interface OpsJobLeaseTable {
+  name: string
+  holder: string
+  acquired_at: string
+  expires_at: string
+}
+
+// Accounts and access (migration 002).
+
+export type Role = 'admin' | 'coordinator' | 'partner' | 'bridge'
+
+export interface UserTable {
+  id: Generated<number>
+  email: string
+  name: string
+  role: Role
+  /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
+  password_hash: string
+  disabled_at: string | null
+  created_at: string
+  last_login_at: string | null
+}
+
+export interface UserRegionTable {
+  user_id: number
+  region_id: number
+}
+
+export interface UserPartnerTable {
+  user_id: number
+  partner_id: number
+}
+
+export interface InvitationTable {
+  id: Generated<number>
+  token_hash: string
+  email: string
+  role: Role
+  region_id: number | null
+  partner_id: number | null
+  invited_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  user_id: number | null
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie value, hex. */
+  id: string
+  user_id: number
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+
+export interface LoginThrottleTable {
+  key: string
+  failures: number
+  first_failure_at: string
+  locked_until: string | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  created_at: string
+  user_id: number | null
+  action: string
+  resource_type: string | null
+  resource_id: number | null
+  region_id: number | null
+  detail: string | null
+}
+
+export interface ActivityThemeTable {
+  activity_id: number
+  theme_id: number
+}
+
+export interface AccountTables {
+  users: UserTable
+  user_regions: UserRegionTable
+  user_partners: UserPartnerTable
+  invitations: InvitationTable
+  sessions: SessionTable
+  login_throttle: LoginThrottleTable
+  audit_log: AuditLogTable
+  activity_themes: ActivityThemeTable
+}
+
+export type User = Selectable<UserTable>
+export type Invitation = Selectable<InvitationTable>
+export type AuditEntry = Selectable<AuditLogTable>
+
+/** Merged into Database above, so that this section stays one block at the end of the file. */
+export interface Database extends AccountTables {}
 
 // Follow-up (migration 005): contact requests, the bridge figures' queue, learning offers,
 // moderation of free text, retention.

@@ -3,36 +3,42 @@ import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { loadOrCreateSecret } from '../db/secrets.ts'
+import type { Dialect } from '../db/database.ts'
+import { type CounterStore, openCounterStore } from '../ops/counters.ts'
 
 /**
- * Counts hits per key in fixed windows. The in-memory store suits one instance; several
- * instances share a store in the database or Redis (same interface).
+ * Counters in this process's memory: exact for the embedded SQLite set-up, which runs one
+ * instance. Several instances (PostgreSQL) share counters in the database or Redis (see
+ * ops/counters.ts; `rateLimitStore` picks). Memory costs the answer route nothing, where
+ * a database counter would add a durable write to every answer.
  */
-export interface CounterStore {
-  /** Adds one hit to `key` in the window that contains now; returns the count so far. */
-  hit(key: string, windowMs: number, now?: number): Promise<number>
-}
-
 export class MemoryCounterStore implements CounterStore {
   private counts = new Map<string, { window: number; count: number }>()
 
   constructor(private readonly maxKeys = 100_000) {}
 
-  async hit(key: string, windowMs: number, now = Date.now()): Promise<number> {
-    const window = Math.floor(now / windowMs)
+  async hit(key: string, windowSeconds: number, nowMs = Date.now()): Promise<number> {
+    const window = Math.floor(nowMs / 1000 / windowSeconds)
     const entry = this.counts.get(key)
     if (entry !== undefined && entry.window === window) return ++entry.count
-    if (this.counts.size >= this.maxKeys) this.sweep(windowMs, window)
+    if (this.counts.size >= this.maxKeys) this.sweep(window)
     this.counts.set(key, { window, count: 1 })
     return 1
   }
 
-  private sweep(windowMs: number, window: number) {
+  async close(): Promise<void> {}
+
+  private sweep(window: number) {
     for (const [key, entry] of this.counts) if (entry.window !== window) this.counts.delete(key)
     // Still full of live keys (a flood): forget everything rather than grow without bound.
     if (this.counts.size >= this.maxKeys) this.counts.clear()
-    void windowMs
   }
+}
+
+/** Redis when configured; the shared database on PostgreSQL; memory for one SQLite instance. */
+export function rateLimitStore(db: Kysely<Database>, dialect: Dialect, redisUrl: string | undefined): CounterStore {
+  if (redisUrl || dialect === 'postgres') return openCounterStore(db, redisUrl)
+  return new MemoryCounterStore()
 }
 
 /**
@@ -83,9 +89,22 @@ export class RateLimiter {
     private readonly keyer: DailyKeyer,
   ) {}
 
-  /** True when this request is still within the limit (and counts it). */
+  /**
+   * True when this request is still within the limit (and counts it). When the shared
+   * store cannot be reached the request is let through: an answer matters more than a
+   * limit, and the other defences (ticket, device rule, honeypot) still hold.
+   */
   async allow(request: FastifyRequest, scope: string, limit: Limit, day: string): Promise<boolean> {
     const key = await this.keyer.key(request, scope, day)
-    return (await this.store.hit(key, limit.windowMs)) <= limit.max
+    try {
+      return (await this.store.hit(`rl:${key}`, Math.ceil(limit.windowMs / 1000))) <= limit.max
+    } catch (error) {
+      request.log.warn({ err: error }, 'rate-limit store unavailable; request let through')
+      return true
+    }
+  }
+
+  close(): Promise<void> {
+    return this.store.close()
   }
 }

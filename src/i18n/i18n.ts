@@ -7,9 +7,17 @@ import pl from './messages/pl.json' with { type: 'json' }
 import ro from './messages/ro.json' with { type: 'json' }
 import uk from './messages/uk.json' with { type: 'json' }
 import ti from './messages/ti.json' with { type: 'json' }
+import adminNl from './messages/admin.nl.json' with { type: 'json' }
+import adminEn from './messages/admin.en.json' with { type: 'json' }
 
-export type MessageKey = keyof typeof nl
-export type Catalog = Record<MessageKey, string>
+/** Keys of the citizen catalogs (every language has all of them). */
+export type CitizenKey = keyof typeof nl
+/** Keys of the management pages' own catalogs (Dutch and English; other languages fall back to Dutch). */
+export type AdminKey = keyof typeof adminNl
+export type MessageKey = CitizenKey | AdminKey
+export type Catalog = Record<CitizenKey, string>
+
+const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNl, en: adminEn }
 
 /**
  * Each language's own name, its script direction, and its catalog. The switcher lists them
@@ -46,12 +54,15 @@ const translators = new Map<Language, Translate>()
 export function translator(language: Language): Translate {
   let t = translators.get(language)
   if (t === undefined) {
-    const catalog: Catalog = languages[language].catalog
-    const fallback: Catalog = languages[defaultLanguage].catalog
+    const catalog: Record<string, string | undefined> = { ...adminCatalogs[language], ...languages[language].catalog }
+    const fallback: Record<string, string | undefined> = { ...adminNl, ...languages[defaultLanguage].catalog }
+    // Numbers are written the way the reader's language writes them (1.234 in Dutch, 1 234 in French).
+    const numbers = new Intl.NumberFormat(language)
+    const format = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value)
     t = (key, values) => {
       const template = catalog[key] ?? fallback[key] ?? key
       if (values === undefined) return template
-      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match))
+      return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? format(values[name]!) : match))
     }
     translators.set(language, t)
   }

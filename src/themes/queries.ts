@@ -6,10 +6,40 @@ export interface ThemeLabels {
   [language: string]: string
 }
 
-/** The label in the wanted language, else Dutch, else the first one there is. */
+/**
+ * Which labels stand in, in order, when a theme has none in the reader's language. A region
+ * that adds its own theme writes Dutch, often English or French, and seldom the newcomer
+ * languages, so this is the label a newcomer will most often meet. Someone who reads the form
+ * in Arabic, Turkish, Polish, Romanian, Ukrainian or Tigrinya picked that language because
+ * Dutch does not yet work for them, and a checkbox is only an answer if its label is
+ * understood: English is the second language most of them read (a school subject in Ukraine,
+ * Poland, Romania, Turkey and Syria, the language of secondary school in Eritrea), so it comes
+ * first; Dutch follows, as the one label every region writes. French and English readers get
+ * the region's own Dutch wording first, as the rest of the site does (translator()).
+ */
+const labelFallbacks: Record<string, readonly string[]> = {
+  nl: ['en', 'fr'],
+  fr: ['nl', 'en'],
+  en: ['nl', 'fr'],
+}
+const newcomerFallback: readonly string[] = ['en', 'nl']
+
+/** The label in the wanted language, else the fallbacks above, else the first one there is. Blank labels count as missing. */
 export function themeLabel(theme: Pick<Theme, 'labels'>, language: string): string {
   const labels = JSON.parse(theme.labels) as ThemeLabels
-  return labels[language] ?? labels.nl ?? Object.values(labels)[0] ?? ''
+  const filled = (code: string) => {
+    const label = labels[code]
+    return typeof label === 'string' && label.trim() !== '' ? label.trim() : undefined
+  }
+  for (const code of [language, ...(labelFallbacks[language] ?? newcomerFallback)]) {
+    const label = filled(code)
+    if (label !== undefined) return label
+  }
+  for (const code of Object.keys(labels)) {
+    const label = filled(code)
+    if (label !== undefined) return label
+  }
+  return ''
 }
 
 export function listVisibleThemes(db: Kysely<Database>, regionId: number): Promise<Theme[]> {

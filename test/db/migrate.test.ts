@@ -5,12 +5,12 @@ import { testDatabase } from '../helpers.ts'
 
 t.test('migrations run on a fresh database and a second run does nothing', async (t) => {
   const database = await testDatabase(t, { migrate: false })
-  t.equal(await migrationsCurrent(database.db, database.schema), false)
-  const first = await migrateToLatest(database.db, database.schema)
+  t.equal(await migrationsCurrent(database.db), false)
+  const first = await migrateToLatest(database.db)
   t.ok((first.results ?? []).length >= 1)
   t.ok((first.results ?? []).every((r) => r.status === 'Success'))
-  t.equal(await migrationsCurrent(database.db, database.schema), true)
-  const second = await migrateToLatest(database.db, database.schema)
+  t.equal(await migrationsCurrent(database.db), true)
+  const second = await migrateToLatest(database.db)
   t.equal((second.results ?? []).length, 0)
   const tables = await database.db.introspection.getTables()
   const names = tables.map((table) => table.name)
@@ -30,8 +30,8 @@ t.test('the SQLite database is durable: WAL, synchronous=FULL, foreign keys on',
 t.test('a database with a migration this code does not know is refused with one clear sentence', async (t) => {
   const database = await testDatabase(t)
   await sql`insert into kysely_migration (name, timestamp) values ('999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(database.db)
-  await t.rejects(migrateToLatest(database.db, database.schema), /migrations that this version of Leervraag does not know/)
-  t.ok(migrator(database.db, database.schema))
+  await t.rejects(migrateToLatest(database.db), /migrations that this version of Leervraag does not know/)
+  t.ok(await migrator(database.db))
 })
 
 function database() {

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { defaultLanguage, fromAcceptLanguage, languageCodes, languages, pickLanguage, translator, type Language, type MessageKey } from '../../src/i18n/i18n.ts'
+import { defaultLanguage, fromAcceptLanguage, languageCodes, languages, pickLanguage, translator, type Language, type MessageKey, type CitizenKey } from '../../src/i18n/i18n.ts'
 import { buildTestApp, seedPoster } from '../helpers.ts'
 
 const reference = languages[defaultLanguage].catalog
-const referenceKeys = Object.keys(reference) as MessageKey[]
+const referenceKeys = Object.keys(reference) as CitizenKey[]
 const translated = languageCodes.filter((code) => code !== defaultLanguage)
 
 function placeholders(text: string): string[] {
@@ -121,4 +121,10 @@ t.test('step 1 in Arabic is right to left and the switcher offers all nine langu
   const tigrinya = await app.inject({ method: 'GET', url: `/q/${fixture.code}`, headers: { 'accept-language': 'ti-ER' } })
   t.match(tigrinya.body, '<html lang="ti" dir="ltr">')
   t.match(tigrinya.body, languages.ti.catalog['step1.question'])
+})
+
+t.test('numbers in messages are written the reader’s way', async (t) => {
+  const { translator } = await import('../../src/i18n/i18n.ts')
+  t.equal(translator('nl')('step2.free_text.count', { count: 1234, max: 2800 }), '1.234 van 2.800 tekens')
+  t.equal(translator('en')('step2.free_text.count', { count: 1234, max: 2800 }), '1,234 of 2,800 characters')
 })

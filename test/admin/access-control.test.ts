@@ -1,0 +1,275 @@
+import t from 'tap'
+import type { Kysely } from 'kysely'
+import type { Database, Role } from '../../src/db/types.ts'
+import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
+import { createPoster } from '../../src/posters/queries.ts'
+import { buildTestApp } from '../helpers.ts'
+import { Browser, makeUser, testPassword } from '../auth/browser.ts'
+
+/**
+ * Walks every management route in the app's route table, for every role, against
+ * resources of the person's own scope, of another partner in the same region, of another
+ * region, and against a URL that mixes the person's region with another region's id.
+ * Inside the scope the route does what the role allows (else 403); outside it answers
+ * 403 or 404 and the database is unchanged. A route without expectations below fails
+ * the test, so a new route cannot slip through unchecked.
+ */
+
+type Actor = Role
+const roles: Actor[] = ['admin', 'coordinator', 'partner', 'bridge']
+const all = roles
+const managers: Actor[] = ['admin', 'coordinator']
+const withPartners: Actor[] = ['admin', 'coordinator', 'partner']
+
+/** Who may use each route inside their own scope. */
+const allowed: Record<string, Actor[]> = {
+  'GET /admin': all,
+  'GET /admin/regions': ['admin'],
+  'POST /admin/regions': ['admin'],
+  'GET /admin/users': ['admin'],
+  'POST /admin/users': ['admin'],
+  'POST /admin/users/:userId/disable': ['admin'],
+  'GET /admin/audit': ['admin'],
+  'GET /admin/regions/:regionId': all,
+  'POST /admin/regions/:regionId': managers,
+  'GET /admin/regions/:regionId/partners': managers,
+  'POST /admin/regions/:regionId/partners': managers,
+  'GET /admin/regions/:regionId/partners/:partnerId': managers,
+  'POST /admin/regions/:regionId/partners/:partnerId': managers,
+  'GET /admin/regions/:regionId/locations': withPartners,
+  'POST /admin/regions/:regionId/locations': managers,
+  'GET /admin/regions/:regionId/locations/:locationId': managers,
+  'POST /admin/regions/:regionId/locations/:locationId': managers,
+  'GET /admin/regions/:regionId/themes': managers,
+  'POST /admin/regions/:regionId/themes': managers,
+  'GET /admin/regions/:regionId/themes/:themeId': managers,
+  'POST /admin/regions/:regionId/themes/:themeId': managers,
+  'GET /admin/regions/:regionId/users': managers,
+  'POST /admin/regions/:regionId/users': managers,
+  'POST /admin/regions/:regionId/users/:userId/disable': managers,
+  'GET /admin/regions/:regionId/audit': managers,
+  'GET /admin/regions/:regionId/activities': withPartners,
+  'POST /admin/regions/:regionId/activities': withPartners,
+  'GET /admin/regions/:regionId/activities/:activityId': withPartners,
+  'POST /admin/regions/:regionId/activities/:activityId': withPartners,
+  'POST /admin/regions/:regionId/activities/:activityId/posters': withPartners,
+  'GET /admin/regions/:regionId/posters': withPartners,
+  'POST /admin/regions/:regionId/posters/:posterId/status': withPartners,
+}
+
+/** Invitations answer with the page that shows the new link (once), not a redirect. */
+const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users'])
+
+interface Scope {
+  regionId: number
+  partnerId: number
+  locationId: number
+  freeLocationId: number
+  activityId: number
+  posterId: number
+  themeId: number
+  userId: number
+}
+
+type ScopeName = 'global' | 'own' | 'other-partner' | 'other-region' | 'cross'
+
+async function regionWorld(db: Kysely<Database>, name: string) {
+  const regionId = await createRegion(db, { slug: name.toLowerCase(), name: `Regio ${name}` })
+  const partner1 = await createPartner(db, regionId, `Bib ${name}1`, 'library')
+  const partner2 = await createPartner(db, regionId, `CVO ${name}2`, 'adult_education')
+  const location = await createLocation(db, regionId, { name: `Zaal ${name}` })
+  const freeLocation = await createLocation(db, regionId, { name: `Buurthuis ${name}` })
+  const activity1 = await createActivity(db, { partnerId: partner1, title: `Repair Café ${name}1` })
+  const activity2 = await createActivity(db, { partnerId: partner2, title: `Kookles ${name}2` })
+  const poster1 = await createPoster(db, { activityId: activity1, locationId: location })
+  const poster2 = await createPoster(db, { activityId: activity2, locationId: location })
+  const theme = await db.selectFrom('themes').select('id').where('region_id', '=', regionId).orderBy('id').executeTakeFirstOrThrow()
+  // Accounts that may be disabled by the walk; never the ones who act.
+  const member1 = await makeUser(db, 'partner', `lid1@${name.toLowerCase()}.be`, { partnerIds: [partner1] })
+  const member2 = await makeUser(db, 'partner', `lid2@${name.toLowerCase()}.be`, { partnerIds: [partner2] })
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id }
+  return {
+    regionId,
+    first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
+    second: { ...base, partnerId: partner2, activityId: activity2, posterId: poster2.id, userId: member2 },
+  }
+}
+
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations'] as const
+
+/** Everything management can change, as one string (sessions and the audit log excluded). */
+async function fingerprint(db: Kysely<Database>): Promise<string> {
+  const parts: string[] = []
+  for (const table of tables) {
+    const rows = await db.selectFrom(table).selectAll().execute()
+    parts.push(table, JSON.stringify(rows.map((row) => JSON.stringify(row)).sort()))
+  }
+  return parts.join('\n')
+}
+
+let counter = 0
+function bodyFor(route: string, scope: Scope): Record<string, string | string[]> {
+  const n = ++counter
+  const bodies: Record<string, Record<string, string | string[]>> = {
+    'POST /admin/regions': { slug: `regio-${n}`, name: `Nieuwe regio ${n}`, default_language: 'nl' },
+    'POST /admin/users': { email: `beheer${n}@example.be` },
+    'POST /admin/users/:userId/disable': {},
+    'POST /admin/regions/:regionId': { name: `Regio ${n}`, default_language: 'nl', contact_line: 'Bel 012 34 56 78' },
+    'POST /admin/regions/:regionId/partners': { name: `Partner ${n}`, kind: 'other' },
+    'POST /admin/regions/:regionId/partners/:partnerId': { name: `Partner hernoemd ${n}`, kind: 'library' },
+    'POST /admin/regions/:regionId/locations': { name: `Locatie ${n}`, municipality: 'Tongeren' },
+    'POST /admin/regions/:regionId/locations/:locationId': { name: `Locatie hernoemd ${n}`, latitude: '50.78', longitude: '5.46' },
+    'POST /admin/regions/:regionId/themes': { label_nl: `Thema ${n}`, keywords_nl: 'woord', position: '40' },
+    'POST /admin/regions/:regionId/themes/:themeId': { label_nl: `Thema hernoemd ${n}`, position: '1' },
+    'POST /admin/regions/:regionId/users': { email: `uitgenodigd${n}@example.be`, role: 'partner', partner_id: String(scope.partnerId) },
+    'POST /admin/regions/:regionId/users/:userId/disable': {},
+    'POST /admin/regions/:regionId/activities': { title: `Activiteit ${n}`, audience: 'adults', partner_id: String(scope.partnerId), themes: [String(scope.themeId)] },
+    'POST /admin/regions/:regionId/activities/:activityId': { title: `Activiteit hernoemd ${n}`, audience: 'all', partner_id: String(scope.partnerId) },
+    'POST /admin/regions/:regionId/activities/:activityId/posters': { locations: [String(scope.freeLocationId)] },
+    'POST /admin/regions/:regionId/posters/:posterId/status': { status: 'paused' },
+  }
+  const body = bodies[route]
+  if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
+  return body
+}
+
+function fill(url: string, scope: Scope): string {
+  return url.replace(/:(\w+)/g, (_match, name: string) => {
+    const value = scope[name as keyof Scope]
+    if (value === undefined) throw new Error(`no value for :${name} in ${url}: add it to this test`)
+    return String(value)
+  })
+}
+
+const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
+const regionLevel = ['locationId', 'themeId']
+
+function scopesFor(url: string): ScopeName[] {
+  const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)
+  if (!params.includes('regionId')) return ['global']
+  if (params.some((name) => partnerLevel.includes(name))) return ['own', 'other-partner', 'other-region', 'cross']
+  if (params.some((name) => regionLevel.includes(name))) return ['own', 'other-region', 'cross']
+  return ['own', 'other-region']
+}
+
+function inside(role: Actor, scope: ScopeName): boolean {
+  if (scope === 'global' || scope === 'own') return true
+  if (scope === 'other-partner') return role !== 'partner'
+  if (scope === 'other-region') return role === 'admin'
+  return false
+}
+
+t.test('every management route, every role, inside and outside the scope', async (t) => {
+  const { app, database } = await buildTestApp(t)
+  const db = database.db
+  const a = await regionWorld(db, 'A')
+  const b = await regionWorld(db, 'B')
+  const otherAdmin = await makeUser(db, 'admin', 'andere-beheerder@example.be')
+
+  const accounts: Record<Actor, string> = {
+    admin: 'beheer@example.be',
+    coordinator: 'coord@example.be',
+    partner: 'partner@example.be',
+    bridge: 'brug@example.be',
+  }
+  await makeUser(db, 'admin', accounts.admin)
+  await makeUser(db, 'coordinator', accounts.coordinator, { regionIds: [a.regionId] })
+  await makeUser(db, 'partner', accounts.partner, { partnerIds: [a.first.partnerId] })
+  await makeUser(db, 'bridge', accounts.bridge, { regionIds: [a.regionId] })
+
+  const scopes: Record<ScopeName, Scope> = {
+    global: { ...a.first, userId: otherAdmin },
+    own: a.first,
+    'other-partner': a.second,
+    'other-region': b.first,
+    // Own region in the URL, another region's ids after it.
+    cross: { ...b.first, regionId: a.regionId },
+  }
+
+  const routes = app.routeTable.filter((route) => route.url.startsWith('/admin') && route.method !== 'HEAD')
+  t.ok(routes.length >= 30, `${routes.length} management routes found in the route table`)
+  const unknown = routes.map((route) => `${route.method} ${route.url.replace(/\/$/, '')}`).filter((key) => !(key in allowed))
+  t.same(unknown, [], 'every management route has expectations in this test')
+
+  let cases = 0
+  for (const role of roles) {
+    const browser = new Browser(app)
+    const signedIn = await browser.signIn(accounts[role], testPassword)
+    t.equal(signedIn.statusCode, 303, `${role} signs in`)
+    const home = await browser.get('/admin')
+    t.equal(home.statusCode, 200)
+    const token = /name="_csrf" value="([^"]+)"/.exec(home.body)![1]!
+
+    for (const route of routes) {
+      const key = `${route.method} ${route.url.replace(/\/$/, '')}`
+      for (const scopeName of scopesFor(route.url)) {
+        const scope = scopes[scopeName]
+        const url = fill(route.url, scope)
+        const isInside = inside(role, scopeName)
+        const before = isInside ? '' : await fingerprint(db)
+        const response =
+          route.method === 'GET' ? await browser.get(url) : await browser.post(url, { _csrf: token, ...bodyFor(key, scope) })
+        cases++
+        const label = `${role} · ${key} · ${scopeName} → ${response.statusCode}`
+        if (isInside) {
+          const expected = allowed[key]!.includes(role) ? (route.method === 'GET' || showsLink.has(key) ? 200 : 303) : 403
+          if (response.statusCode !== expected) t.fail(`${label}, expected ${expected}`, { body: response.body.slice(0, 400) })
+          else t.pass(label)
+        } else {
+          t.ok([403, 404].includes(response.statusCode), label)
+          t.equal(await fingerprint(db), before, `${label}: nothing changed`)
+        }
+      }
+    }
+  }
+
+  // Without a session every route sends the person to the sign-in page and changes nothing.
+  const anonymous = new Browser(app)
+  await anonymous.get('/login')
+  const anonymousToken = /name="_csrf" value="([^"]+)"/.exec(anonymous.lastPage)![1]!
+  for (const route of routes) {
+    const key = `${route.method} ${route.url.replace(/\/$/, '')}`
+    const url = fill(route.url, scopes.own)
+    const before = await fingerprint(db)
+    const response = route.method === 'GET' ? await anonymous.get(url) : await anonymous.post(url, { _csrf: anonymousToken, ...bodyFor(key, scopes.own) })
+    cases++
+    t.equal(response.statusCode, 303, `anonymous · ${key}`)
+    t.equal(response.headers.location, '/login')
+    t.equal(await fingerprint(db), before, `anonymous · ${key}: nothing changed`)
+  }
+
+  t.comment(`access-control cases (route, role, resource): ${cases} over ${routes.length} routes`)
+  console.log(`access-control cases (route, role, resource): ${cases} over ${routes.length} routes`)
+})
+
+t.test('lists show only what is in scope (filtered in SQL, not after loading)', async (t) => {
+  const { app, database } = await buildTestApp(t)
+  const db = database.db
+  const a = await regionWorld(db, 'A')
+  await regionWorld(db, 'B')
+  await makeUser(db, 'coordinator', 'coord@example.be', { regionIds: [a.regionId] })
+  await makeUser(db, 'partner', 'partner@example.be', { partnerIds: [a.first.partnerId] })
+
+  const partner = new Browser(app)
+  await partner.signIn('partner@example.be', testPassword)
+  const activities = await partner.get(`/admin/regions/${a.regionId}/activities`)
+  t.match(activities.body, 'Repair Café A1')
+  t.notMatch(activities.body, 'Kookles A2', "another partner's activity is not listed")
+  const posters = await partner.get(`/admin/regions/${a.regionId}/posters`)
+  t.match(posters.body, 'Repair Café A1')
+  t.notMatch(posters.body, 'Kookles A2', "another partner's poster is not listed")
+  const home = await partner.get('/admin')
+  t.match(home.body, 'Regio A')
+  t.notMatch(home.body, 'Regio B')
+
+  const coordinator = new Browser(app)
+  await coordinator.signIn('coord@example.be', testPassword)
+  const list = await coordinator.get(`/admin/regions/${a.regionId}/activities`)
+  t.match(list.body, 'Repair Café A1')
+  t.match(list.body, 'Kookles A2')
+  t.notMatch(list.body, 'Repair Café B1')
+  const users = await coordinator.get(`/admin/regions/${a.regionId}/users`)
+  t.match(users.body, 'lid1@a.be')
+  t.notMatch(users.body, 'lid1@b.be', 'people of another region are not listed')
+  t.notMatch((await coordinator.get('/admin')).body, 'Regio B')
+})
