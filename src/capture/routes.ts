@@ -17,7 +17,7 @@ import {
   localDay,
 } from './guard.ts'
 import { amendResponse, type PosterForm } from './queries.ts'
-import { consentText, contactRequestRow, goodMoments, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
+import { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
 import { offersForResponse } from '../followup/queries.ts'
 import {
   ageBands,
@@ -355,7 +355,11 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
           : {
               consent: consentText(lang, { regionName: poster.regionName, maxAgeDays: poster.contactMaxAgeDays }),
               moments: goodMoments,
-              languages: Object.entries(languages).map(([code, language]) => ({ code, name: language.name })),
+              languages: Object.entries(languages).map(([code, language]) => ({
+                code,
+                name: language.name,
+                selected: code === (languageFromName(values.contact_language) ?? lang),
+              })),
               open: ['contact_name', 'contact_value', 'contact_consent'].some((field) => errors[field] !== undefined || (typeof values[field] === 'string' && values[field] !== '')),
               kiosk: mode.name === 'kiosk',
             },

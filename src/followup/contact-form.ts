@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { NewContactRequest } from '../db/types.ts'
-import { isLanguage, type Language, type MessageKey, translator } from '../i18n/i18n.ts'
+import { isLanguage, type Language, languages, type MessageKey, translator } from '../i18n/i18n.ts'
 import { parseContactValue } from './contact-value.ts'
 
 /**
@@ -65,10 +65,21 @@ export function parseContactForm(body: Record<string, unknown>, lang: Language):
   const parsed = rawValue.length > 254 ? undefined : parseContactValue(rawValue)
   if (parsed === undefined) errors.contact_value = 'error.contact.value'
   if (!consent) errors.contact_consent = 'error.contact.consent'
-  const preferred = isLanguage(body.contact_language) ? body.contact_language : lang
+  const preferred = languageFromName(body.contact_language) ?? lang
   const moment = goodMoments.find((m) => m === body.contact_moment) ?? 'any'
   if (Object.keys(errors).length > 0 || parsed === undefined) return { kind: 'invalid', errors }
   return { kind: 'request', input: { name, channel: parsed.channel, value: parsed.value, preferredLanguage: preferred, goodMoment: moment } }
+}
+
+/**
+ * The preferred-language menu sends each language's own name (the options carry no value
+ * attribute: nine fewer attributes keep step 2 within the first round trip). A code is
+ * accepted too.
+ */
+export function languageFromName(value: unknown): Language | undefined {
+  if (isLanguage(value)) return value
+  if (typeof value !== 'string') return undefined
+  return (Object.keys(languages) as Language[]).find((code) => languages[code].name === value)
 }
 
 /** A fresh private withdrawal token (shown once, on the thank-you page) and the hash we keep. */

@@ -3,7 +3,7 @@ import { consentText, consentVersion } from '../../src/followup/contact-form.ts'
 import { createOffer } from '../../src/followup/offers.ts'
 import { answerStepOne, buildTestApp, form, formHeaders, seedPoster } from '../helpers.ts'
 
-const contactFields = { contact_name: 'Fatima', contact_value: '0474/12.34.56', contact_language: 'ar', contact_moment: 'evening', contact_consent: 'yes' }
+const contactFields = { contact_name: 'Fatima', contact_value: '0474/12.34.56', contact_language: 'العربية', contact_moment: 'evening', contact_consent: 'yes' }
 
 async function themeIds(ctx: Awaited<ReturnType<typeof buildTestApp>>, regionId: number) {
   const rows = await ctx.database.db.selectFrom('themes').select(['id', 'slug']).where('region_id', '=', regionId).orderBy('position').execute()
