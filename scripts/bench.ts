@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -17,6 +18,7 @@ import { formatTable, formatVerdicts, judge, type Measurement, toResults } from 
 const usage = `usage: npm run bench -- [--only name,name] [--duration seconds] [--warmup seconds] [--connections n] [--db sqlite|postgres] [--out file]
 benchmarks:
 ${benchmarks.map((b) => `  ${b.name.padEnd(14)} ${b.description}`).join('\n')}
+Each server is primed with 4 s of GET load when it starts (not with --warmup 0), and each benchmark runs --warmup seconds (default 1) before it is measured.
 --db postgres uses a fresh schema in DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); sqlite_insert is always SQLite.`
 
 const names = benchmarks.map((b) => b.name)
@@ -26,7 +28,7 @@ const flags = z.object({
     .string()
     .optional()
     .transform((value) => (value ? value.split(',').map((name) => name.trim()).filter(Boolean) : names))
-    .refine((list) => list.every((name) => names.includes(name)), { message: `--only takes names from: ${names.join(', ')}` }),
+    .refine((list) => list.every((name) => names.includes(name)), { message: `takes names from: ${names.join(', ')}` }),
   duration: z.coerce.number().positive().max(600).default(5),
   warmup: z.coerce.number().min(0).max(60).default(1),
   connections: z.coerce.number().int().min(1).max(1000).default(50),
@@ -60,6 +62,8 @@ async function main() {
   const measurements: Measurement[] = []
   try {
     console.log(`bench: ${chosen.length} benchmarks, ${options.duration} s each after ${options.warmup} s warm-up, ${options.connections} connections, ${options.db}`)
+    // Other work on the machine moves every figure: say how busy it was.
+    console.log(`       load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`)
     for (const benchmark of chosen) {
       process.stdout.write(`  ${benchmark.name} … `)
       const measurement = await benchmark.run({ ...options, target: pool.target })
@@ -71,6 +75,7 @@ async function main() {
   }
 
   console.log(`\n${formatTable(measurements)}\n`)
+  console.log(`load average after the run: ${loadavg()[0]!.toFixed(1)}\n`)
   const verdicts = judge(measurements)
   if (verdicts.length > 0) console.log(`${formatVerdicts(verdicts)}\n`)
 

@@ -3,6 +3,7 @@ import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { qrUrl } from '../src/posters/qr.ts'
 import { exitOnStartError, start } from '../src/start.ts'
+import { createDemoAccounts } from '../src/auth/demo-accounts.ts'
 import { seedDemo } from './seed-demo.ts'
 
 /**
@@ -11,7 +12,12 @@ import { seedDemo } from './seed-demo.ts'
  * empty database, so a second run keeps what the first one made (and what you changed).
  */
 async function main() {
-  const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db' })
+  // Quieter than the server's default, so the poster list stays on screen; LOG_LEVEL=info shows every request.
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? 'sqlite:data/demo.db',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  })
   const database = openDatabase(config.databaseUrl)
   await migrateToLatest(database.db)
 
@@ -38,6 +44,9 @@ async function main() {
     ...posters.filter((p) => p.status === 'paused').slice(0, 1),
   ]
 
+  // One account per role to look around with (new passwords on every run; only hashes are kept).
+  const logins = await createDemoAccounts(database.db)
+
   await start(config, { database })
   const base = config.publicBaseUrl
   console.log(`\nLeervraag demo is running on ${base} (Ctrl+C stops it). Posters to scan or open:\n`)
@@ -47,6 +56,9 @@ async function main() {
     console.log(`    QR: ${base}/q/${poster.code}/qr.svg  → encodes ${qrUrl(base, poster.code)}`)
   }
   console.log(`\n  Type a code by hand: ${base}/q\n`)
+  console.log(`  Sign in at ${base}/login with one of these:`)
+  for (const line of logins) console.log(`  ${line}`)
+  console.log('')
 }
 
 main().catch(exitOnStartError)

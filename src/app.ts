@@ -12,6 +12,7 @@ import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
 import ops from './ops/routes.ts'
 import { errorForLog } from './ops/log-serializers.ts'
+import scanCounter from './posters/scans.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views)
   await app.register(errors)
   await app.register(ops)
+  await app.register(scanCounter)
   await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })

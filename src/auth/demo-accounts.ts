@@ -7,7 +7,9 @@ import { createUser, findUserByEmail } from './users.ts'
 /**
  * One account per role for a demo install, so that a newcomer can look around:
  * an administrator, a coordinator and a bridge figure of every region, and a member of
- * the first partner of the first region. Passwords are random and printed once.
+ * the first partner of the first region. Passwords are random; only their hashes are
+ * kept, so a second run (on the same demo database) gives the existing demo accounts new
+ * passwords instead of adding accounts, and every run prints logins that work.
  * Returns the lines `demo login: <role> <email> <password>`.
  */
 export async function createDemoAccounts(db: Kysely<Database>, domain = 'demo.leervraag.be'): Promise<string[]> {
@@ -26,9 +28,14 @@ export async function createDemoAccounts(db: Kysely<Database>, domain = 'demo.le
   const lines: string[] = []
   for (const account of accounts) {
     const email = `${account.role}@${domain}`
-    if (await findUserByEmail(db, email)) continue
     const password = randomBytes(12).toString('base64url')
-    await createUser(db, { email, name: account.name, role: account.role, passwordHash: await hashPassword(password), regionIds: account.regionIds, partnerIds: account.partnerIds })
+    const passwordHash = await hashPassword(password)
+    const existing = await findUserByEmail(db, email)
+    if (existing) {
+      await db.updateTable('users').set({ password_hash: passwordHash, disabled_at: null }).where('id', '=', existing.id).execute()
+    } else {
+      await createUser(db, { email, name: account.name, role: account.role, passwordHash, regionIds: account.regionIds, partnerIds: account.partnerIds })
+    }
     lines.push(`demo login: ${account.role} ${email} ${password}`)
   }
   return lines

@@ -8,7 +8,7 @@ import { fieldErrors, renderAdmin } from '../admin/render.ts'
 import { acceptInvitation, findUsableInvitation } from './invitations.ts'
 import { maxPasswordLength, minPasswordLength, verifyAgainstNothing, verifyPassword } from './passwords.ts'
 import { absoluteTimeoutMs, createSession, deleteExpiredSessions, endSession } from './sessions.ts'
-import { accountLimit, clearFailures, clientLimit, lockedFor, recordFailure } from './throttle.ts'
+import { accountLimit, clearFailures, clientLimit, forgetOldFailures, lockedFor, recordFailure } from './throttle.ts'
 import { keyedHash } from './tokens.ts'
 import { findUserByEmail, normalizeEmail } from './users.ts'
 
@@ -49,8 +49,10 @@ export default async function authRoutes(app: FastifyInstance, options: { cookie
   async function signIn(request: FastifyRequest, reply: FastifyReply, userId: number) {
     const previous = request.cookies[cookies.session]
     if (previous) await endSession(app.db, previous)
-    // Housekeeping at a moment that is rare and not in a hurry: drop sessions past their timeouts.
+    // Housekeeping at a moment that is rare and not in a hurry: sessions past their
+    // timeouts and throttling counters that have run out.
     await deleteExpiredSessions(app.db)
+    await forgetOldFailures(app.db)
     startSession(reply, await createSession(app.db, userId))
     await app.db.updateTable('users').set({ last_login_at: new Date().toISOString() }).where('id', '=', userId).execute()
     await audit(app.db, { userId, action: 'login.success' })

@@ -45,3 +45,13 @@ export async function recordFailure(db: Kysely<Database>, key: string, limit: nu
 export async function clearFailures(db: Kysely<Database>, key: string): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute()
 }
+
+/** Housekeeping: counters whose window and lock are both over tell nothing any more. */
+export async function forgetOldFailures(db: Kysely<Database>, now = new Date()): Promise<void> {
+  const windowStart = new Date(now.getTime() - windowMs).toISOString()
+  await db
+    .deleteFrom('login_throttle')
+    .where('first_failure_at', '<', windowStart)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now.toISOString())]))
+    .execute()
+}

@@ -154,6 +154,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     routes.get(`${prefix}/:code`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
       const poster = await activePoster(request, reply, request.params.code, false)
       if (poster === undefined) return reply
+      // A scan, for the poster's funnel: counted in memory, no address, no cookie. Kiosk
+      // views and language switches are not scans.
+      if (mode.name === 'poster' && request.query.lang === undefined) app.scanCounter.record(poster.id)
       const lang = requestLanguage(request, poster.language)
       rememberLanguage(request, reply, lang)
       if (deviceRuleApplies(mode, poster) && answeredToday(secret, request.cookies[deviceCookie], localDay(), poster.id)) {

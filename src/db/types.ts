@@ -137,6 +137,7 @@ export interface Database {
   app_secrets: AppSecretTable
   ops_counters: OpsCounterTable
   ops_job_leases: OpsJobLeaseTable
+  poster_scans: PosterScanTable
 }
 
 export type Region = Selectable<RegionTable>
@@ -257,6 +258,13 @@ export type AuditEntry = Selectable<AuditLogTable>
 
 /** Merged into Database above, so that this section stays one block at the end of the file. */
 export interface Database extends AccountTables {}
+
+/** Scans of a poster's QR per UTC day: a bare count, nothing about who scanned. */
+export interface PosterScanTable {
+  poster_id: number
+  day: string
+  scans: number
+}
 
 // Follow-up (migration 005): contact requests, the bridge figures' queue, learning offers,
 // moderation of free text, retention.

@@ -24,5 +24,10 @@ t.test('createDemoAccounts makes one account per role and prints a line for each
   }
   const coordinator = await database.db.selectFrom('users').innerJoin('user_regions', 'user_regions.user_id', 'users.id').select('region_id').where('role', '=', 'coordinator').execute()
   t.same(coordinator.map((row) => row.region_id).sort(), [first.regionId, second.regionId].sort(), 'the coordinator works in every demo region')
-  t.same(await createDemoAccounts(database.db), [], 'running it again adds nothing')
+  const again = await createDemoAccounts(database.db)
+  t.equal(again.length, 4, 'a second run prints four logins again')
+  t.equal((await database.db.selectFrom('users').selectAll().execute()).length, 4, 'and adds no accounts')
+  const [, , , email, password] = again.find((line) => line.includes(' admin '))!.split(' ')
+  t.equal((await new Browser(app).signIn(email!, password!)).statusCode, 303, 'the new password works')
+  t.equal((await new Browser(app).signIn(email!, roles.get('admin')!.password)).statusCode, 401, 'the old one no longer does')
 })

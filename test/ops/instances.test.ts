@@ -3,6 +3,9 @@ import { issueFormTicket } from '../../src/capture/guard.ts'
 import { form, seedPoster, testDatabase, testDatabaseUrl } from '../helpers.ts'
 import { postAnswer, responseIdFromLocation, startServer } from './server-process.ts'
 
+// Servers start in child processes through tsx: on a busy machine that alone can take tens of seconds.
+t.setTimeout(300_000)
+
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
 
 t.test('three instances on one PostgreSQL schema: every acknowledged answer is stored exactly once', async (t) => {

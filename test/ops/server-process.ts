@@ -19,10 +19,15 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
-/** Environment for a child: the parent's, without tap's loader options, plus ours. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * Environment for a child: the parent's, without tap's loader options and without its
+ * coverage directory (a child runs tsx's transpilation, whose coverage would be merged
+ * into the report against the wrong source maps), plus ours.
+ */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
   delete base.NODE_OPTIONS
+  delete base.NODE_V8_COVERAGE
   for (const key of Object.keys(base)) if (key.startsWith('TAP') || key === 'TEST_DATABASE_URL') delete base[key]
   return { ...base, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }
 }
@@ -44,7 +49,7 @@ export function runServer(t: Teardown, env: Record<string, string>) {
 }
 
 /** Starts a server on a free port and resolves when it listens (or rejects with its output). */
-export async function startServer(t: Teardown, env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(t: Teardown, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const server = runServer(t, env)
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.stderr()}${server.stdout()}`)), timeoutMs)

@@ -2,6 +2,9 @@ import t from 'tap'
 import { seedPoster, testDatabase } from '../helpers.ts'
 import { postAnswer, responseIdFromLocation, startServer } from './server-process.ts'
 
+// Servers start in child processes through tsx: on a busy machine that alone can take tens of seconds.
+t.setTimeout(300_000)
+
 t.test('SIGTERM under load: every answer acknowledged with a 303 is in the database', async (t) => {
   const database = await testDatabase(t)
   const fixture = await seedPoster(database)

@@ -3,6 +3,9 @@ import t, { type Test } from 'tap'
 import { testDatabase } from '../helpers.ts'
 import { runServer, startServer } from './server-process.ts'
 
+// Servers start in child processes through tsx: on a busy machine that alone can take tens of seconds.
+t.setTimeout(300_000)
+
 /** The process must stop with exactly one line that says what is wrong, and no stack trace. */
 async function failsWithOneLine(t: Test, env: Record<string, string>, expected: RegExp) {
   const password = /:([^:@/]+)@/.exec(env.DATABASE_URL ?? '')?.[1]
