@@ -20,6 +20,8 @@ import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
+import withdrawRoutes from './followup/withdraw-routes.ts'
+import retentionSchedule from './followup/retention-schedule.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +40,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream
   /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
   minFillMs?: { step1: number; step2: number }
+  /** How often the retention job runs inside the server (followup/retention.ts); 0 switches it off. */
+  retentionIntervalMs?: number
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -103,6 +107,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(withdrawRoutes)
+  await app.register(retentionSchedule, { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000, sqlite: handle.sqlite })
 
   return app
 }
