@@ -22,6 +22,7 @@ import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
 import withdrawRoutes from './followup/withdraw-routes.ts'
 import retentionSchedule from './followup/retention-schedule.ts'
+import { audit } from './audit/log.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,7 +109,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
   await app.register(withdrawRoutes)
-  await app.register(retentionSchedule, { intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000, sqlite: handle.sqlite })
+  await app.register(retentionSchedule, {
+    intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,
+    sqlite: handle.sqlite,
+    // What was erased, as counts only, in the audit log.
+    audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: counts }),
+  })
 
   return app
 }

@@ -7,7 +7,7 @@ import { followupWorld, request, themeIds } from './world.ts'
 t.test('coordinators manage the region\'s offers; bad input comes back with messages; others cannot', async (t) => {
   const w = await followupWorld(t)
   const themes = await themeIds(w.database.db, w.a.regionId)
-  const base = `/admin/regions/${w.a.regionId}/offers`
+  const base = `/plugin/regions/${w.a.regionId}/offers`
   w.as({ id: 1, role: 'coordinator', regionIds: [w.a.regionId] })
 
   const empty = await w.app.inject({ method: 'GET', url: `${base}/new` })
@@ -44,7 +44,7 @@ t.test('coordinators manage the region\'s offers; bad input comes back with mess
   }
   t.equal(await w.database.db.selectFrom('offers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)), 1)
   w.as({ id: 4, role: 'admin', regionIds: [] })
-  const other = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.b.regionId}/offers/${offer.id}` })
+  const other = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.b.regionId}/offers/${offer.id}` })
   t.equal(other.statusCode, 404, 'an offer id under another region\'s path is not found')
   t.same(w.audits.map((a) => a.action), ['offer.create', 'offer.update'])
 })
@@ -60,13 +60,13 @@ t.test('free text waits for moderation; approve, redact and hide decide what app
   t.same(await approvedQuotes(db, w.a.regionId), [], 'nothing is quoted before moderation')
 
   w.as({ id: 5, role: 'coordinator', regionIds: [w.a.regionId] })
-  const list = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/moderation` })
+  const list = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/moderation` })
   t.equal(list.statusCode, 200)
   t.match(list.body, 'Ik ben Jan Peeters, bel [tel.]')
   t.notMatch(list.body, /0474|Andere regio/)
 
   const post = (responseId: number, fields: Record<string, string>) =>
-    w.app.inject({ method: 'POST', url: `/admin/regions/${w.a.regionId}/moderation/${responseId}`, headers: formHeaders, payload: form(fields) })
+    w.app.inject({ method: 'POST', url: `/plugin/regions/${w.a.regionId}/moderation/${responseId}`, headers: formHeaders, payload: form(fields) })
   t.equal((await post(one.responseId, { action: 'redact', text: 'Ik ben [naam], bel [tel.]' })).statusCode, 303)
   t.equal((await post(two.responseId, { action: 'approve' })).statusCode, 303)
   t.equal((await post(three.responseId, { action: 'hide' })).statusCode, 303)
@@ -82,10 +82,10 @@ t.test('free text waits for moderation; approve, redact and hide decide what app
   await post(two.responseId, { action: 'redact', text: 'Ik wil leren fietsen, 02 123 45 67' })
   t.ok((await approvedQuotes(db, w.a.regionId)).some((q) => q.text === 'Ik wil leren fietsen, [tel.]'))
 
-  const hidden = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/moderation?status=hidden` })
+  const hidden = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/moderation?status=hidden` })
   t.match(hidden.body, 'Iets kwetsends')
   w.as({ id: 6, role: 'bridge', regionIds: [w.a.regionId] })
-  t.equal((await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/moderation` })).statusCode, 404, 'bridge figures do not moderate')
+  t.equal((await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/moderation` })).statusCode, 404, 'bridge figures do not moderate')
 })
 
 t.test('data subject requests: an admin finds, exports and erases everything about a contact value', async (t) => {
@@ -98,11 +98,11 @@ t.test('data subject requests: an admin finds, exports and erases everything abo
   await db.insertInto('contact_attempts').values({ contact_request_id: first.id, user_id: 1, at: new Date().toISOString(), result: 'no_answer' }).execute()
 
   w.as({ id: 8, role: 'coordinator', regionIds: [w.a.regionId, w.b.regionId] })
-  t.equal((await w.app.inject({ method: 'GET', url: '/admin/subject-requests' })).statusCode, 404, 'admins only')
-  t.equal((await w.app.inject({ method: 'POST', url: '/admin/subject-requests', headers: formHeaders, payload: form({ value: '0474 12 34 56', action: 'export' }) })).statusCode, 404)
+  t.equal((await w.app.inject({ method: 'GET', url: '/plugin/subject-requests' })).statusCode, 404, 'admins only')
+  t.equal((await w.app.inject({ method: 'POST', url: '/plugin/subject-requests', headers: formHeaders, payload: form({ value: '0474 12 34 56', action: 'export' }) })).statusCode, 404)
 
   w.as({ id: 9, role: 'admin', regionIds: [] })
-  const post = (fields: Record<string, string>) => w.app.inject({ method: 'POST', url: '/admin/subject-requests', headers: formHeaders, payload: form(fields) })
+  const post = (fields: Record<string, string>) => w.app.inject({ method: 'POST', url: '/plugin/subject-requests', headers: formHeaders, payload: form(fields) })
   const found = await post({ value: '0474/12.34.56', action: 'find' })
   t.match(found.body, 'Gevonden: 2 contactvraag of -vragen.', 'found however the number is written')
   const invalid = await post({ value: 'geen nummer', action: 'find' })

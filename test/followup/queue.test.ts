@@ -15,7 +15,7 @@ t.test('bridge figures of the region see the queue: new first, details masked, w
   await request(w.database.db, w.b, { name: 'Andere Regio' })
 
   w.as(bridgeOf(w.a.regionId))
-  const res = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/followup` })
+  const res = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/followup` })
   t.equal(res.statusCode, 200)
   const body = res.body
   t.notMatch(body, /Oude Vraag|Nieuwe Vraag|Al Opgenomen|Andere Regio|\+32474|0474/, 'no names or numbers in the list')
@@ -38,7 +38,7 @@ t.test('bridge figures of the region see the queue: new first, details masked, w
 t.test('each view of contact details is audited; other regions, roles and anonymous visitors see nothing', async (t) => {
   const w = await followupWorld(t)
   const req = await request(w.database.db, w.a, { name: 'Fatima El Amrani', value: '+32474123456' })
-  const url = `/admin/regions/${w.a.regionId}/followup/${req.id}`
+  const url = `/plugin/regions/${w.a.regionId}/followup/${req.id}`
 
   w.as(null)
   const anonymous = await w.app.inject({ method: 'GET', url })
@@ -53,7 +53,7 @@ t.test('each view of contact details is audited; other regions, roles and anonym
   ]
   for (const stranger of strangers) {
     w.as(stranger)
-    for (const path of [url, `/admin/regions/${w.a.regionId}/followup`]) {
+    for (const path of [url, `/plugin/regions/${w.a.regionId}/followup`]) {
       const res = await w.app.inject({ method: 'GET', url: path })
       t.equal(res.statusCode, 404, `${stranger.role} of another region or role: ${path}`)
       t.notMatch(res.body, /Fatima|0474/)
@@ -64,7 +64,7 @@ t.test('each view of contact details is audited; other regions, roles and anonym
   // An id from another region under this region's path: the same 404.
   const other = await request(w.database.db, w.b, { name: 'Elders' })
   w.as(bridgeOf(w.a.regionId))
-  const crossed = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/followup/${other.id}` })
+  const crossed = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/followup/${other.id}` })
   t.equal(crossed.statusCode, 404)
   t.equal(w.audits.length, 0, 'no view, no audit entry')
 
@@ -90,7 +90,7 @@ t.test('claim, log attempts, refer to an offer and close; conflicts are refused'
   const themes = await themeIds(w.database.db, w.a.regionId)
   const offer = await createOffer(w.database.db, w.a.regionId, { title: 'Naaiatelier', provider: 'Vormingplus', place: null, schedule: null, cost: null, languages: [], textLanguage: 'nl', audience: 'all', link: null, contact: null, themeIds: [themes[0]!], archived: false })
   const elsewhere = await createOffer(w.database.db, w.b.regionId, { title: 'Elders', provider: 'X', place: null, schedule: null, cost: null, languages: [], textLanguage: 'nl', audience: 'all', link: null, contact: null, themeIds: [], archived: false })
-  const url = `/admin/regions/${w.a.regionId}/followup/${req.id}`
+  const url = `/plugin/regions/${w.a.regionId}/followup/${req.id}`
   w.as(bridgeOf(w.a.regionId, 21))
 
   const claim = await w.app.inject({ method: 'POST', url: `${url}/claim`, headers: formHeaders, payload: '' })
@@ -126,12 +126,12 @@ t.test('claim, log attempts, refer to an offer and close; conflicts are refused'
   t.equal(late.statusCode, 409, 'no attempts on a closed request')
   t.same(w.audits.map((a) => a.action).filter((a) => a !== 'contact.view'), ['contact.claim', 'contact.attempt', 'contact.attempt', 'contact.close'])
 
-  const closedList = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/followup?status=closed` })
+  const closedList = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/followup?status=closed` })
   t.match(closedList.body, `followup/${req.id}"`)
-  const openList = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/followup` })
+  const openList = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/followup` })
   t.notMatch(openList.body, `followup/${req.id}"`)
 
   w.as({ id: 30, role: 'coordinator', regionIds: [w.a.regionId] })
-  const offers = await w.app.inject({ method: 'GET', url: `/admin/regions/${w.a.regionId}/offers` })
+  const offers = await w.app.inject({ method: 'GET', url: `/plugin/regions/${w.a.regionId}/offers` })
   t.match(offers.body, /Naaiatelier<\/a><\/td><td>Vormingplus<\/td><td>Iedereen<\/td><td>1<\/td>/, 'the referral is counted on the offer')
 })

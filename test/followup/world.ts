@@ -21,7 +21,7 @@ export async function followupWorld(t: Teardown) {
   const audits: FollowupAuditEvent[] = []
   let user: StaffUser | null = null
   await ctx.app.register(followupRoutes, {
-    prefix: '/admin',
+    prefix: '/plugin',
     currentUser: () => user,
     audit: (event) => {
       audits.push(event)
