@@ -113,7 +113,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,
     sqlite: handle.sqlite,
     // What was erased, as counts only, in the audit log.
-    audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: counts }),
+    audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: { ...counts } }),
   })
 
   return app
