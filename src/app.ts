@@ -15,6 +15,7 @@ import { errorForLog } from './ops/log-serializers.ts'
 import scanCounter from './posters/scans.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import { GroupCommit } from './capture/group-commit.ts'
 import { minFillMs } from './capture/guard.ts'
 import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
@@ -29,6 +30,7 @@ declare module 'fastify' {
     config: Config
     posterDirectory: PosterDirectory
     responseWriter: ResponseWriter
+    amendments: GroupCommit
     answerSecret: string
     rateLimiter: RateLimiter
   }
@@ -93,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
+  app.decorate('amendments', new GroupCommit(handle.db))
   const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
   app.decorate('rateLimiter', rateLimiter)
   app.addHook('onClose', () => rateLimiter.close())

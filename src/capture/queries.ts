@@ -100,8 +100,13 @@ export interface Amendment {
  * coordinator or the classifier attached are left alone. Returns false when the response
  * does not belong to this poster (nothing is changed then).
  */
-export async function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+export function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
+  return db.transaction().execute((trx) => amendResponseIn(trx, responseId, posterId, amendment))
+}
+
+/** The same amendment inside a transaction the caller holds (the step-2 group commit). */
+export async function amendResponseIn(trx: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
+  {
     const before = await readRollupState(trx, responseId)
     const updated = await trx
       .updateTable('responses')
@@ -130,5 +135,5 @@ export async function amendResponse(db: Kysely<Database>, responseId: number, po
     await applyStepTwo(trx, before, (await readRollupState(trx, responseId))!)
     if (amendment.contactRequest !== undefined) await upsertContactRequest(trx, { ...amendment.contactRequest, response_id: responseId })
     return true
-  })
+  }
 }

@@ -16,7 +16,7 @@ import {
   issueFormTicket,
   localDay,
 } from './guard.ts'
-import { amendResponse, type PosterForm } from './queries.ts'
+import { type Amendment, amendResponseIn, type PosterForm } from './queries.ts'
 import { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
 import { offersForResponse } from '../followup/queries.ts'
 import {
@@ -240,7 +240,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         return renderStepTwo(reply.code(422), mode, poster, lang, request.query.t!, errors, body)
       }
       const withdrawal = contact.kind === 'request' ? newWithdrawalToken() : undefined
-      const stored = await amendResponse(app.db, token.responseId, poster.id, {
+      const amendment: Amendment = {
         liked: parsed.data.liked,
         ageBand: parsed.data.age_band,
         freeText: parsed.data.free_text,
@@ -256,7 +256,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
                 now: new Date().toISOString(),
               })
             : undefined,
-      })
+      }
+      // Durable before the person sees "thank you"; amendments of one event-loop turn share a commit.
+      const stored = await app.amendments.run((trx) => amendResponseIn(trx, token.responseId, poster.id, amendment))
       if (!stored) return expiredToken(request, reply, lang)
       // The thank-you page reads the chosen themes through the (signed) answer token; the
       // withdrawal token is shown there once and never stored in clear.
