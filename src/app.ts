@@ -12,6 +12,7 @@ import views from './http/views.ts'
 import captureRoutes from './capture/routes.ts'
 import ops from './ops/routes.ts'
 import { errorForLog } from './ops/log-serializers.ts'
+import scanCounter from './posters/scans.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
 import { minFillMs } from './capture/guard.ts'
@@ -19,6 +20,9 @@ import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
+import withdrawRoutes from './followup/withdraw-routes.ts'
+import retentionSchedule from './followup/retention-schedule.ts'
+import { audit } from './audit/log.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,6 +41,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream
   /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
   minFillMs?: { step1: number; step2: number }
+  /** How often the retention job runs inside the server (followup/retention.ts); 0 switches it off. */
+  retentionIntervalMs?: number
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -102,9 +108,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views)
   await app.register(errors)
   await app.register(ops)
+  await app.register(scanCounter)
   await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(withdrawRoutes)
+  await app.register(retentionSchedule, {
+    intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,
+    sqlite: handle.sqlite,
+    // What was erased, as counts only, in the audit log.
+    audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: { ...counts } }),
+  })
 
   return app
 }

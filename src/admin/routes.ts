@@ -6,6 +6,9 @@ import { allow, currentUser } from './access.ts'
 import { createInvitation, invitationLink, listOpenInvitations } from '../auth/invitations.ts'
 import { disableUser, findUserByEmail, listAdmins, listRegionsIn } from '../auth/users.ts'
 import activityRoutes from './activity-routes.ts'
+import posterRoutes from '../posters/routes.ts'
+import dashboardRoutes from '../dashboard/routes.ts'
+import { posterScopeOf } from '../posters/admin-scope.ts'
 import { createRegion } from './queries.ts'
 import regionRoutes from './region-routes.ts'
 import { fieldErrors, Forbidden, idParam, NotFound, renderAdmin } from './render.ts'
@@ -111,4 +114,23 @@ export default async function adminRoutes(app: FastifyInstance, options: AdminOp
 
   await app.register(regionRoutes, { prefix: '/regions/:regionId', publicBaseUrl: options.publicBaseUrl })
   await app.register(activityRoutes, { prefix: '/regions/:regionId' })
+  // The region dashboard: admins every region, coordinators theirs, a partner member their
+  // own organisation's posters only; bridge figures have no dashboard.
+  await app.register(dashboardRoutes, {
+    access: (request) => {
+      const user = request.user
+      if (!user) return undefined
+      if (user.role === 'admin') return { regionIds: 'all' }
+      if (user.role === 'coordinator') return { regionIds: user.regionIds }
+      if (user.role === 'partner' && user.partnerIds.length === 1) return { regionIds: user.partnerRegionIds, partnerId: user.partnerIds[0]! }
+      return undefined
+    },
+  })
+  // Printing: preview, PDF formats, bare QR downloads, batches and the scan funnel.
+  await app.register(posterRoutes, {
+    publicBaseUrl: options.publicBaseUrl,
+    resolveScope: (request) => posterScopeOf(currentUser(request)),
+    renderPage: (request, reply, template, data, title) =>
+      renderAdmin(request, reply, template, () => title, { ...data, layoutName: '/layouts/admin' }),
+  })
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { listVisibleThemes, themeLabel } from '../themes/queries.ts'
 import { findPosterForm, type PosterForm } from './queries.ts'
+import { compileThemes, type ThemeMatcher } from '../themes/classify.ts'
 
 export interface FormTheme {
   id: number
@@ -25,6 +26,7 @@ interface Entry<T> {
 export class PosterDirectory {
   private readonly posters = new Map<string, Entry<PosterForm>>()
   private readonly themes = new Map<string, Entry<FormTheme[]>>()
+  private readonly matchers = new Map<number, Entry<ThemeMatcher>>()
   /** Rendered pages keyed by the caller (poster code, page, language): built once per TTL. */
   private readonly pages = new Map<string, Entry<string>>()
 
@@ -56,6 +58,16 @@ export class PosterDirectory {
     return themes
   }
 
+  /** The region's theme keywords compiled for classifying free text (step 2). */
+  async regionMatcher(regionId: number, now = Date.now()): Promise<ThemeMatcher> {
+    const cached = this.matchers.get(regionId)
+    if (cached !== undefined && cached.expiresAt > now) return cached.value
+    const matcher = compileThemes(await listVisibleThemes(this.db, regionId))
+    if (this.matchers.size >= this.maxEntries) this.matchers.clear()
+    this.matchers.set(regionId, { value: matcher, expiresAt: now + this.ttlMs })
+    return matcher
+  }
+
   /** A page built from cached data, kept as long as that data. */
   async page(key: string, build: () => Promise<string>, now = Date.now()): Promise<string> {
     const cached = this.pages.get(key)
@@ -70,6 +82,7 @@ export class PosterDirectory {
     if (code === undefined) {
       this.posters.clear()
       this.themes.clear()
+      this.matchers.clear()
       this.pages.clear()
       return
     }

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely'
-import type { AgeBand, Audience, Database, NewResponse, PosterStatus } from '../db/types.ts'
+import type { AgeBand, Audience, Database, NewContactRequest, NewResponse, PosterStatus } from '../db/types.ts'
+import { applyStepOne, applyStepTwo, readRollupState } from '../dashboard/rollups.ts'
+import { upsertContactRequest } from '../followup/queries.ts'
+import { classify, storeTextThemes, type ThemeMatcher } from '../themes/classify.ts'
 
 /** Everything the citizen form needs to know about a poster, in one indexed read. */
 export interface PosterForm {
@@ -16,6 +19,9 @@ export interface PosterForm {
   locationName: string
   contactLine: string | null
   oneAnswerPerDevice: number
+  /** For the consent sentence of the contact opt-in: who sees the details, and for how long. */
+  regionName: string
+  contactMaxAgeDays: number
 }
 
 export async function findPosterForm(db: Kysely<Database>, code: string): Promise<PosterForm | undefined> {
@@ -38,6 +44,8 @@ export async function findPosterForm(db: Kysely<Database>, code: string): Promis
       'locations.name as locationName',
       'regions.contact_line as contactLine',
       'posters.one_answer_per_device as oneAnswerPerDevice',
+      'regions.name as regionName',
+      'regions.contact_max_age_days as contactMaxAgeDays',
     ])
     .where('posters.code', '=', code)
     .executeTakeFirst()
@@ -45,18 +53,19 @@ export async function findPosterForm(db: Kysely<Database>, code: string): Promis
 }
 
 /**
- * Inserts one response and returns its id. A form submitted twice (double tap, reload)
- * carries the same idempotency key: the second insert does nothing and the id of the
- * first is returned, so both requests lead to the same response.
+ * Inserts one response row and returns its id. A form submitted twice (double tap,
+ * reload) carries the same idempotency key: the second insert does nothing and the id of
+ * the first is returned (`inserted: false`), so both requests lead to the same response
+ * and the dashboards count it once.
  */
-export async function insertResponse(db: Kysely<Database>, values: NewResponse): Promise<number> {
+export async function insertResponseRow(db: Kysely<Database>, values: NewResponse): Promise<{ id: number; inserted: boolean }> {
   const row = await db
     .insertInto('responses')
     .values(values)
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst()
-  if (row !== undefined) return row.id
+  if (row !== undefined) return { id: row.id, inserted: true }
   const existing = await db
     .selectFrom('responses')
     .select('id')
@@ -64,7 +73,14 @@ export async function insertResponse(db: Kysely<Database>, values: NewResponse):
     .where('poster_id', '=', values.poster_id)
     .executeTakeFirst()
   if (existing === undefined) throw new Error('idempotency key used on another poster')
-  return existing.id
+  return { id: existing.id, inserted: false }
+}
+
+/** One response and its place in the dashboard rollups; call it inside a transaction. */
+export async function insertResponse(trx: Kysely<Database>, values: NewResponse): Promise<number> {
+  const { id, inserted } = await insertResponseRow(trx, values)
+  if (inserted) await applyStepOne(trx, values)
+  return id
 }
 
 export interface Amendment {
@@ -72,6 +88,10 @@ export interface Amendment {
   ageBand: AgeBand | null
   freeText: string | null
   themeIds: number[]
+  /** The region's theme keywords, to classify the free text (the match is kept to explain it). */
+  matcher?: ThemeMatcher
+  /** The opt-in "help me learn further", stored in its own table in the same transaction. */
+  contactRequest?: Omit<NewContactRequest, 'response_id'> | undefined
 }
 
 /**
@@ -82,6 +102,7 @@ export interface Amendment {
  */
 export async function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    const before = await readRollupState(trx, responseId)
     const updated = await trx
       .updateTable('responses')
       .set({
@@ -94,7 +115,7 @@ export async function amendResponse(db: Kysely<Database>, responseId: number, po
       .where('id', '=', responseId)
       .where('poster_id', '=', posterId)
       .executeTakeFirst()
-    if (Number(updated.numUpdatedRows) !== 1) return false
+    if (Number(updated.numUpdatedRows) !== 1 || before === undefined) return false
     await trx.deleteFrom('response_themes').where('response_id', '=', responseId).where('source', '=', 'chosen').execute()
     if (amendment.themeIds.length > 0) {
       await trx
@@ -104,6 +125,10 @@ export async function amendResponse(db: Kysely<Database>, responseId: number, po
         .onConflict((oc) => oc.columns(['response_id', 'theme_id']).doUpdateSet({ source: 'chosen', matched: null }))
         .execute()
     }
+    if (amendment.matcher) await storeTextThemes(trx, responseId, amendment.freeText ? classify(amendment.freeText, amendment.matcher) : [])
+    // The dashboards' counts move with the answer, in the same transaction.
+    await applyStepTwo(trx, before, (await readRollupState(trx, responseId))!)
+    if (amendment.contactRequest !== undefined) await upsertContactRequest(trx, { ...amendment.contactRequest, response_id: responseId })
     return true
   })
 }

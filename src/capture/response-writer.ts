@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewResponse } from '../db/types.ts'
+import { applyStepOneBatch } from '../dashboard/rollups.ts'
 import { asUnavailable, isDatabaseUnavailable } from '../http/errors.ts'
-import { insertResponse } from './queries.ts'
+import { insertResponse, insertResponseRow } from './queries.ts'
 
 interface Pending {
   values: NewResponse
@@ -43,6 +44,11 @@ export class ResponseWriter {
     })
   }
 
+  /** One answer and its rollups, committed together. */
+  private insertOne(values: NewResponse): Promise<number> {
+    return this.db.transaction().execute((trx) => insertResponse(trx, values))
+  }
+
   private async flush(): Promise<void> {
     this.scheduled = false
     const batch = this.queue.splice(0, this.maxBatch)
@@ -53,7 +59,7 @@ export class ResponseWriter {
     if (batch.length === 0) return
     if (batch.length === 1) {
       const only = batch[0]!
-      await insertResponse(this.db, only.values).then(
+      await this.insertOne(only.values).then(
         (id) => this.acknowledge(only, id),
         (error) => only.reject(asUnavailable(error)),
       )
@@ -62,7 +68,14 @@ export class ResponseWriter {
     try {
       const ids = await this.db.transaction().execute(async (trx) => {
         const made: number[] = []
-        for (const pending of batch) made.push(await insertResponse(trx, pending.values))
+        const counted: NewResponse[] = []
+        for (const pending of batch) {
+          const { id, inserted } = await insertResponseRow(trx, pending.values)
+          made.push(id)
+          if (inserted) counted.push(pending.values)
+        }
+        // The dashboard rollups in the same commit: one upsert per poster and day for the batch.
+        await applyStepOneBatch(trx, counted)
         return made
       })
       batch.forEach((pending, index) => this.acknowledge(pending, ids[index]!))
@@ -73,7 +86,7 @@ export class ResponseWriter {
         return
       }
       for (const pending of batch) {
-        await insertResponse(this.db, pending.values).then(
+        await this.insertOne(pending.values).then(
           (id) => this.acknowledge(pending, id),
           (rowError) => pending.reject(asUnavailable(rowError)),
         )

@@ -9,15 +9,33 @@ import uk from './messages/uk.json' with { type: 'json' }
 import ti from './messages/ti.json' with { type: 'json' }
 import adminNl from './messages/admin.nl.json' with { type: 'json' }
 import adminEn from './messages/admin.en.json' with { type: 'json' }
+import posterNl from './messages/poster.nl.json' with { type: 'json' }
+import posterEn from './messages/poster.en.json' with { type: 'json' }
+import posterFr from './messages/poster.fr.json' with { type: 'json' }
+import posterAr from './messages/poster.ar.json' with { type: 'json' }
+import posterTr from './messages/poster.tr.json' with { type: 'json' }
+import posterPl from './messages/poster.pl.json' with { type: 'json' }
+import posterRo from './messages/poster.ro.json' with { type: 'json' }
+import posterUk from './messages/poster.uk.json' with { type: 'json' }
+import posterTi from './messages/poster.ti.json' with { type: 'json' }
+import posterAdminNl from './messages/poster-admin.nl.json' with { type: 'json' }
+import posterAdminEn from './messages/poster-admin.en.json' with { type: 'json' }
+import dashboardNl from './messages/dashboard.nl.json' with { type: 'json' }
+import dashboardEn from './messages/dashboard.en.json' with { type: 'json' }
+
+// The texts printed on posters (poster.*.json) belong to every language, like the citizen
+// form's; the poster management pages' texts (poster-admin.*.json) and the dashboard's join the admin catalogs.
+const nlCatalog = { ...nl, ...posterNl }
+const adminNlAll = { ...adminNl, ...posterAdminNl, ...dashboardNl }
 
 /** Keys of the citizen catalogs (every language has all of them). */
-export type CitizenKey = keyof typeof nl
+export type CitizenKey = keyof typeof nlCatalog
 /** Keys of the management pages' own catalogs (Dutch and English; other languages fall back to Dutch). */
-export type AdminKey = keyof typeof adminNl
+export type AdminKey = keyof typeof adminNlAll
 export type MessageKey = CitizenKey | AdminKey
 export type Catalog = Record<CitizenKey, string>
 
-const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNl, en: adminEn }
+const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNlAll, en: { ...adminEn, ...posterAdminEn, ...dashboardEn } }
 
 /**
  * Each language's own name, its script direction, and its catalog. The switcher lists them
@@ -27,15 +45,15 @@ const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: a
  * should find their language in the same place on every page.
  */
 export const languages = {
-  nl: { name: 'Nederlands', dir: 'ltr', catalog: nl },
-  fr: { name: 'Français', dir: 'ltr', catalog: fr },
-  en: { name: 'English', dir: 'ltr', catalog: en },
-  ar: { name: 'العربية', dir: 'rtl', catalog: ar },
-  tr: { name: 'Türkçe', dir: 'ltr', catalog: tr },
-  pl: { name: 'Polski', dir: 'ltr', catalog: pl },
-  ro: { name: 'Română', dir: 'ltr', catalog: ro },
-  uk: { name: 'Українська', dir: 'ltr', catalog: uk },
-  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: ti },
+  nl: { name: 'Nederlands', dir: 'ltr', catalog: nlCatalog },
+  fr: { name: 'Français', dir: 'ltr', catalog: { ...fr, ...posterFr } },
+  en: { name: 'English', dir: 'ltr', catalog: { ...en, ...posterEn } },
+  ar: { name: 'العربية', dir: 'rtl', catalog: { ...ar, ...posterAr } },
+  tr: { name: 'Türkçe', dir: 'ltr', catalog: { ...tr, ...posterTr } },
+  pl: { name: 'Polski', dir: 'ltr', catalog: { ...pl, ...posterPl } },
+  ro: { name: 'Română', dir: 'ltr', catalog: { ...ro, ...posterRo } },
+  uk: { name: 'Українська', dir: 'ltr', catalog: { ...uk, ...posterUk } },
+  ti: { name: 'ትግርኛ', dir: 'ltr', catalog: { ...ti, ...posterTi } },
 } as const satisfies Record<string, { name: string; dir: 'ltr' | 'rtl'; catalog: Catalog }>
 
 export type Language = keyof typeof languages
@@ -55,7 +73,7 @@ export function translator(language: Language): Translate {
   let t = translators.get(language)
   if (t === undefined) {
     const catalog: Record<string, string | undefined> = { ...adminCatalogs[language], ...languages[language].catalog }
-    const fallback: Record<string, string | undefined> = { ...adminNl, ...languages[defaultLanguage].catalog }
+    const fallback: Record<string, string | undefined> = { ...adminNlAll, ...languages[defaultLanguage].catalog }
     // Numbers are written the way the reader's language writes them (1.234 in Dutch, 1 234 in French).
     const numbers = new Intl.NumberFormat(language)
     const format = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value)

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
-import type { Database, Poster, PosterStatus } from '../db/types.ts'
+import type { Audience, Database, Poster, PosterStatus } from '../db/types.ts'
 import { generateCode } from './codes.ts'
 import { isUniqueViolation } from '../db/errors.ts'
+import { type PosterScope, whereInScope } from './scope.ts'
 
 export interface NewPoster {
   activityId: number
@@ -51,4 +52,51 @@ export async function createPoster(db: Kysely<Database>, input: NewPoster): Prom
 
 export async function setPosterStatus(db: Kysely<Database>, posterId: number, status: PosterStatus): Promise<void> {
   await db.updateTable('posters').set({ status, updated_at: new Date().toISOString() }).where('id', '=', posterId).execute()
+}
+
+/** A poster with what its print shows, and what decides who may print it. */
+export interface PrintablePoster {
+  id: number
+  code: string
+  status: PosterStatus
+  language: string | null
+  regionId: number
+  partnerId: number
+  activityId: number
+  activityTitle: string
+  audience: Audience
+  locationName: string
+}
+
+function printableQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .innerJoin('locations', 'locations.id', 'posters.location_id')
+    .select([
+      'posters.id',
+      'posters.code',
+      'posters.status',
+      'posters.language',
+      'posters.region_id as regionId',
+      'posters.partner_id as partnerId',
+      'posters.activity_id as activityId',
+      'activities.title as activityTitle',
+      'activities.audience',
+      'locations.name as locationName',
+    ])
+}
+
+export function findPrintablePoster(db: Kysely<Database>, posterId: number): Promise<PrintablePoster | undefined> {
+  return printableQuery(db).where('posters.id', '=', posterId).executeTakeFirst()
+}
+
+/**
+ * The posters of a batch: those of one activity, one partner or one region inside the
+ * person's scope, in print order. Retired posters are left out: a batch is for hanging
+ * up, and a retired poster answers "no longer in use".
+ */
+export function printablePosters(db: Kysely<Database>, scope: PosterScope): Promise<PrintablePoster[]> {
+  const query = whereInScope(printableQuery(db).where('posters.status', '!=', 'retired'), 'posters', scope)
+  return query.orderBy('activities.title').orderBy('locations.name').orderBy('posters.id').execute()
 }

@@ -55,7 +55,49 @@ const allowed: Record<string, Actor[]> = {
   'POST /admin/regions/:regionId/activities/:activityId/posters': withPartners,
   'GET /admin/regions/:regionId/posters': withPartners,
   'POST /admin/regions/:regionId/posters/:posterId/status': withPartners,
+  // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
+  'GET /admin/dashboard/:regionId': withPartners,
+  'GET /admin/dashboard/:regionId/export.csv': withPartners,
+  // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
+  'GET /admin/posters/:id': withPartners,
+  'GET /admin/posters/:id/poster.pdf': withPartners,
+  'GET /admin/posters/:id/qr.svg': withPartners,
+  'GET /admin/posters/:id/qr.png': withPartners,
+  'GET /admin/posters/batch.pdf': withPartners,
+  'GET /admin/posters/funnel.json': withPartners,
 }
+
+/**
+ * Follow-up routes (src/followup/routes.ts) name contact requests, offers and answers that
+ * this walk's worlds do not hold; their scope is walked per role and region in
+ * test/followup/queue.test.ts and test/followup/management.test.ts. They are listed here so
+ * that a new management route still fails this test until someone decides where it is checked.
+ */
+const coveredElsewhere = new Set([
+  'GET /admin/regions/:regionId/followup',
+  'GET /admin/regions/:regionId/followup/:id',
+  'POST /admin/regions/:regionId/followup/:id/claim',
+  'POST /admin/regions/:regionId/followup/:id/attempts',
+  'POST /admin/regions/:regionId/followup/:id/close',
+  'GET /admin/regions/:regionId/offers',
+  'GET /admin/regions/:regionId/offers/new',
+  'POST /admin/regions/:regionId/offers',
+  'GET /admin/regions/:regionId/offers/:offerId',
+  'POST /admin/regions/:regionId/offers/:offerId',
+  'GET /admin/regions/:regionId/moderation',
+  'POST /admin/regions/:regionId/moderation/:responseId',
+  'GET /admin/subject-requests',
+  'POST /admin/subject-requests',
+])
+
+/** Routes whose resource is named in the query string rather than the path. */
+const queries: Record<string, string> = {
+  'GET /admin/posters/batch.pdf': '?activity=:activityId&format=a5',
+  'GET /admin/posters/funnel.json': '?activity=:activityId',
+}
+
+/** Routes outside /admin/regions/:regionId answer 404 (not 403) to a role that may not use them: nothing is there for that person. */
+const deniedAsNotFound = new Set(Object.keys(queries).concat(['GET /admin/posters/:id', 'GET /admin/posters/:id/poster.pdf', 'GET /admin/posters/:id/qr.svg', 'GET /admin/posters/:id/qr.png']))
 
 /** Invitations answer with the page that shows the new link (once), not a redirect. */
 const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users'])
@@ -135,7 +177,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
 
 function fill(url: string, scope: Scope): string {
   return url.replace(/:(\w+)/g, (_match, name: string) => {
-    const value = scope[name as keyof Scope]
+    const value = scope[(name === 'id' ? 'posterId' : name) as keyof Scope]
     if (value === undefined) throw new Error(`no value for :${name} in ${url}: add it to this test`)
     return String(value)
   })
@@ -146,6 +188,7 @@ const regionLevel = ['locationId', 'themeId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)
+  if (params.includes('id') || params.includes('activityId') && !params.includes('regionId')) return ['own', 'other-partner', 'other-region']
   if (!params.includes('regionId')) return ['global']
   if (params.some((name) => partnerLevel.includes(name))) return ['own', 'other-partner', 'other-region', 'cross']
   if (params.some((name) => regionLevel.includes(name))) return ['own', 'other-region', 'cross']
@@ -186,7 +229,9 @@ t.test('every management route, every role, inside and outside the scope', async
     cross: { ...b.first, regionId: a.regionId },
   }
 
-  const routes = app.routeTable.filter((route) => route.url.startsWith('/admin') && route.method !== 'HEAD')
+  const allRoutes = app.routeTable.filter((route) => route.url.startsWith('/admin') && route.method !== 'HEAD')
+  const routes = allRoutes.filter((route) => !coveredElsewhere.has(`${route.method} ${route.url.replace(/\/$/, '')}`))
+  t.equal(allRoutes.length - routes.length, coveredElsewhere.size, 'every follow-up route listed as covered elsewhere exists')
   t.ok(routes.length >= 30, `${routes.length} management routes found in the route table`)
   const unknown = routes.map((route) => `${route.method} ${route.url.replace(/\/$/, '')}`).filter((key) => !(key in allowed))
   t.same(unknown, [], 'every management route has expectations in this test')
@@ -202,9 +247,10 @@ t.test('every management route, every role, inside and outside the scope', async
 
     for (const route of routes) {
       const key = `${route.method} ${route.url.replace(/\/$/, '')}`
-      for (const scopeName of scopesFor(route.url)) {
+      const template = route.url + (queries[key] ?? '')
+      for (const scopeName of scopesFor(template)) {
         const scope = scopes[scopeName]
-        const url = fill(route.url, scope)
+        const url = fill(template, scope)
         const isInside = inside(role, scopeName)
         const before = isInside ? '' : await fingerprint(db)
         const response =
@@ -212,7 +258,7 @@ t.test('every management route, every role, inside and outside the scope', async
         cases++
         const label = `${role} · ${key} · ${scopeName} → ${response.statusCode}`
         if (isInside) {
-          const expected = allowed[key]!.includes(role) ? (route.method === 'GET' || showsLink.has(key) ? 200 : 303) : 403
+          const expected = allowed[key]!.includes(role) ? (route.method === 'GET' || showsLink.has(key) ? 200 : 303) : deniedAsNotFound.has(key) ? 404 : 403
           if (response.statusCode !== expected) t.fail(`${label}, expected ${expected}`, { body: response.body.slice(0, 400) })
           else t.pass(label)
         } else {
@@ -229,7 +275,7 @@ t.test('every management route, every role, inside and outside the scope', async
   const anonymousToken = /name="_csrf" value="([^"]+)"/.exec(anonymous.lastPage)![1]!
   for (const route of routes) {
     const key = `${route.method} ${route.url.replace(/\/$/, '')}`
-    const url = fill(route.url, scopes.own)
+    const url = fill(route.url + (queries[key] ?? ''), scopes.own)
     const before = await fingerprint(db)
     const response = route.method === 'GET' ? await anonymous.get(url) : await anonymous.post(url, { _csrf: anonymousToken, ...bodyFor(key, scopes.own) })
     cases++

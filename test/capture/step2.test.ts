@@ -26,12 +26,19 @@ t.test('step 2 amends the response of step 1 with a valid token', async (t) => {
     payload: form({ liked: '4', themes: [String(first), String(second)], free_text: '  Ik wil leren fietsen 🚲  ', age_band: '65_plus', lang: 'nl' }),
   })
   t.equal(res.statusCode, 303)
-  t.equal(res.headers.location, `/q/${fixture.code}/thanks?lang=nl`)
+  t.match(res.headers.location, new RegExp(`^/q/${fixture.code}/thanks\\?lang=nl&t=[^&]+$`), "the thank-you page carries the signed answer token (for its offers)")
 
   const row = await ctx.database.db.selectFrom('responses').selectAll().executeTakeFirstOrThrow()
   t.match(row, { liked: 4, age_band: '65_plus', free_text: 'Ik wil leren fietsen 🚲', step: 2, tried_new: 'yes' })
   const themes = await ctx.database.db.selectFrom('response_themes').selectAll().orderBy('theme_id').execute()
-  t.same(themes.map((r) => [r.theme_id, r.source]), [[first, 'chosen'], [second, 'chosen']].sort((a, b) => Number(a[0]) - Number(b[0])))
+  t.same(
+    themes.filter((r) => r.source === 'chosen').map((r) => r.theme_id),
+    [first, second].sort((a, b) => Number(a) - Number(b)),
+  )
+  // The free text is classified too, and the match says why: "fietsen" is a prefix match of fiets*.
+  const sport = await ctx.database.db.selectFrom('themes').select('id').where('region_id', '=', fixture.regionId).where('slug', '=', 'sport-bewegen').executeTakeFirstOrThrow()
+  const fromText = themes.filter((r) => r.source === 'text')
+  t.ok(fromText.some((r) => r.theme_id === sport.id && r.matched === 'fietsen'), 'classified as sport, because of "fietsen"')
 
   const thanks = await ctx.app.inject({ method: 'GET', url: res.headers.location as string })
   t.equal(thanks.statusCode, 200)

@@ -1,0 +1,155 @@
+import { brusselsDay } from './rollups.ts'
+
+/**
+ * Days are `YYYY-MM-DD` strings of the local calendar in Belgium. Arithmetic on them is
+ * done on UTC noon of that date, which no daylight-saving change can move to another day.
+ */
+
+export type PeriodName = '4w' | 'quarter' | 'year' | 'custom'
+
+export interface Period {
+  /** First day, inclusive. */
+  from: string
+  /** Last day, inclusive. */
+  to: string
+}
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/
+
+export function isDay(value: string): boolean {
+  if (!dayPattern.test(value)) return false
+  const date = new Date(`${value}T12:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+}
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T12:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + days)
+  return date.toISOString().slice(0, 10)
+}
+
+/** Number of days from `from` to `to`, both counted. */
+export function dayCount(period: Period): number {
+  return Math.round((Date.parse(`${period.to}T12:00:00Z`) - Date.parse(`${period.from}T12:00:00Z`)) / 86_400_000) + 1
+}
+
+export function today(now = new Date()): string {
+  return brusselsDay(now.toISOString())
+}
+
+const lengths: Record<Exclude<PeriodName, 'custom'>, number> = { '4w': 28, quarter: 91, year: 365 }
+
+/** The last 4 weeks, quarter (13 weeks) or year, ending today. */
+export function namedPeriod(name: Exclude<PeriodName, 'custom'>, until: string): Period {
+  return { from: addDays(until, -(lengths[name] - 1)), to: until }
+}
+
+/** The period of equal length just before (for emerging themes). */
+export function previousPeriod(period: Period): Period {
+  const length = dayCount(period)
+  return { from: addDays(period.from, -length), to: addDays(period.from, -1) }
+}
+
+const weeks = new Map<string, { week: string; monday: string }>()
+
+/** ISO 8601 week of a day: `2026-W48`, and the Monday it starts on (kept per day: a dashboard asks for hundreds). */
+export function isoWeek(day: string): { week: string; monday: string } {
+  let found = weeks.get(day)
+  if (found === undefined) {
+    found = computeIsoWeek(day)
+    if (weeks.size > 20_000) weeks.clear()
+    weeks.set(day, found)
+  }
+  return found
+}
+
+function computeIsoWeek(day: string): { week: string; monday: string } {
+  const date = new Date(`${day}T12:00:00Z`)
+  const weekday = (date.getUTCDay() + 6) % 7 // Monday 0 … Sunday 6
+  const monday = addDays(day, -weekday)
+  const thursday = new Date(`${addDays(monday, 3)}T12:00:00Z`)
+  const year = thursday.getUTCFullYear()
+  const firstThursday = new Date(Date.UTC(year, 0, 4, 12))
+  const firstMonday = addDays(firstThursday.toISOString().slice(0, 10), -((firstThursday.getUTCDay() + 6) % 7))
+  const week = Math.round((Date.parse(`${monday}T12:00:00Z`) - Date.parse(`${firstMonday}T12:00:00Z`)) / (7 * 86_400_000)) + 1
+  return { week: `${year}-W${String(week).padStart(2, '0')}`, monday }
+}
+
+/** The UTC instant at which a local Belgian day starts (for reading raw responses by time). */
+export function dayStartUtc(day: string): string {
+  for (const offsetHours of [1, 2, 0]) {
+    const candidate = new Date(Date.parse(`${day}T00:00:00Z`) - offsetHours * 3_600_000)
+    if (brusselsDay(candidate.toISOString()) === day && brusselsDay(new Date(candidate.getTime() - 1).toISOString()) !== day) {
+      return candidate.toISOString()
+    }
+  }
+  return `${day}T00:00:00.000Z`
+}
+
+/** The last day of a `YYYY-MM` month. */
+function monthEnd(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(year, m, 0, 12)).toISOString().slice(0, 10)
+}
+
+function nextMonth(month: string): string {
+  return addDays(monthEnd(month), 1).slice(0, 7)
+}
+
+function previousMonth(month: string): string {
+  return addDays(`${month}-01`, -1).slice(0, 7)
+}
+
+export interface PeriodSplit {
+  /** Whole calendar months to read (`YYYY-MM`, inclusive), if any. */
+  months?: { from: string; to: string }
+  /** Day ranges to add (sign 1) or, where a month was read whole, to take away (sign −1). */
+  days: (Period & { sign: 1 | -1 })[]
+}
+
+function monthStart(month: string): string {
+  return `${month}-01`
+}
+
+/**
+ * Splits a period into whole months and loose days, so that a long period is read mostly
+ * from the month rollups. A partial month at either end is read from whichever is
+ * smaller: its days, or the whole month minus the days outside the period — for a period
+ * ending today the days after today are empty, so the current month costs one row per
+ * poster instead of a row per poster and day.
+ */
+export function splitPeriod(period: Period): PeriodSplit {
+  const days: PeriodSplit['days'] = []
+  const headMonth = period.from.slice(0, 7)
+  const tailMonth = period.to.slice(0, 7)
+  const length = (from: string, to: string) => (to < from ? 0 : dayCount({ from, to }))
+  if (headMonth === tailMonth) {
+    const inside = length(period.from, period.to)
+    const outside = length(monthStart(headMonth), addDays(period.from, -1)) + length(addDays(period.to, 1), monthEnd(headMonth))
+    if (outside >= inside) return { days: [{ ...period, sign: 1 }] }
+    if (period.from > monthStart(headMonth)) days.push({ from: monthStart(headMonth), to: addDays(period.from, -1), sign: -1 })
+    if (period.to < monthEnd(headMonth)) days.push({ from: addDays(period.to, 1), to: monthEnd(headMonth), sign: -1 })
+    return { months: { from: headMonth, to: headMonth }, days }
+  }
+  let first = headMonth
+  if (period.from > monthStart(headMonth)) {
+    const inside = length(period.from, monthEnd(headMonth))
+    const outside = length(monthStart(headMonth), addDays(period.from, -1))
+    if (outside < inside) days.push({ from: monthStart(headMonth), to: addDays(period.from, -1), sign: -1 })
+    else {
+      days.push({ from: period.from, to: monthEnd(headMonth), sign: 1 })
+      first = nextMonth(headMonth)
+    }
+  }
+  let last = tailMonth
+  if (period.to < monthEnd(tailMonth)) {
+    const inside = length(monthStart(tailMonth), period.to)
+    const outside = length(addDays(period.to, 1), monthEnd(tailMonth))
+    if (outside < inside) days.push({ from: addDays(period.to, 1), to: monthEnd(tailMonth), sign: -1 })
+    else {
+      days.push({ from: monthStart(tailMonth), to: period.to, sign: 1 })
+      last = previousMonth(tailMonth)
+    }
+  }
+  return first <= last ? { months: { from: first, to: last }, days } : { days }
+}

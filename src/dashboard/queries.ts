@@ -1,0 +1,276 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import type { AgeBand, Audience, Database, RollupMeasures } from '../db/types.ts'
+import { measureNames } from './rollups.ts'
+import { type Period, splitPeriod } from './period.ts'
+
+/**
+ * Aggregates for the region dashboards, read from the rollups only.
+ *
+ * Who may see what is decided before these run and arrives as the `scope`: a region, and
+ * for a partner member their partner — every query then reads only that partner's rows.
+ * An unfiltered coordinator view reads the region-by-day grain (a few hundred rows a
+ * year); a filter or a partner scope reads the poster grain, narrowed by its indexes.
+ */
+
+export interface DashboardScope {
+  regionId: number
+  /** Set for a partner member: only this partner's posters count. */
+  partnerId?: number
+}
+
+export interface DashboardFilters {
+  partnerId?: number
+  locationId?: number
+  activityId?: number
+  audience?: Audience
+  ageBand?: AgeBand
+}
+
+export type Measures = RollupMeasures
+
+export function emptyMeasures(): Measures {
+  return { responses: 0, tried_yes: 0, tried_a_bit: 0, tried_no: 0, liked_sum: 0, liked_count: 0, step2: 0 }
+}
+
+export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>, sign = 1): void {
+  for (const name of measureNames) {
+    const value = row[name]
+    // SQLite returns numbers; PostgreSQL returns sums as strings.
+    into[name] += sign * (typeof value === 'number' ? value : Number(value ?? 0))
+  }
+}
+
+function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boolean {
+  return (
+    scope.partnerId !== undefined ||
+    filters.partnerId !== undefined ||
+    filters.locationId !== undefined ||
+    filters.activityId !== undefined ||
+    filters.audience !== undefined ||
+    filters.ageBand !== undefined
+  )
+}
+
+type AnyQuery = SelectQueryBuilder<any, any, any>
+
+/** The scope and filters as conditions on a poster-grain rollup table. */
+function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, filters: DashboardFilters): Q {
+  let q: AnyQuery = query.where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) q = q.where('partner_id', '=', scope.partnerId)
+  if (filters.partnerId !== undefined) q = q.where('partner_id', '=', filters.partnerId)
+  if (filters.locationId !== undefined) q = q.where('location_id', '=', filters.locationId)
+  if (filters.activityId !== undefined) q = q.where('activity_id', '=', filters.activityId)
+  if (filters.audience !== undefined) q = q.where('audience', '=', filters.audience)
+  if (filters.ageBand !== undefined) q = q.where('age_band', '=', filters.ageBand)
+  return q as Q
+}
+
+const sumsOfMeasures = measureNames.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))
+
+export interface DayMeasures extends Measures {
+  day: string
+}
+
+/** Counters per day in the period, for the slice (days without answers are absent). */
+export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayMeasures[]> {
+  let rows: Record<string, unknown>[]
+  if (!needsPosterGrain(scope, filters)) {
+    rows = await db
+      .selectFrom('rollup_region_days')
+      .select(['day', ...measureNames])
+      .where('region_id', '=', scope.regionId)
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .execute()
+  } else {
+    rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
+      .select(['day', ...sumsOfMeasures])
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .groupBy('day')
+      .execute()
+  }
+  return rows.map((row) => {
+    const measures = emptyMeasures()
+    addInto(measures, row)
+    return { day: String(row.day), ...measures }
+  })
+}
+
+type Grain = 'day' | 'month'
+
+/**
+ * Runs `read` once per piece of the period: the whole months on the month rollups, the
+ * loose days at either end on the day rollups. The pieces never overlap.
+ */
+async function perPiece<T>(period: Period, read: (grain: Grain, from: string, to: string) => Promise<T[]>): Promise<{ row: T; sign: number }[]> {
+  const split = splitPeriod(period)
+  const reads = split.days.map(async (days) => (await read('day', days.from, days.to)).map((row) => ({ row, sign: days.sign as number })))
+  if (split.months) reads.push(read('month', split.months.from, split.months.to).then((rows) => rows.map((row) => ({ row, sign: 1 }))))
+  return (await Promise.all(reads)).flat()
+}
+
+export interface ThemePeriodCounts {
+  themeId: number
+  current: number
+  previous: number
+}
+
+/** Answers per theme in the current period and in the one before it. */
+export async function themeCounts(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  current: Period,
+  previous: Period,
+): Promise<ThemePeriodCounts[]> {
+  const poster = needsPosterGrain(scope, filters)
+  const read = (grain: Grain, from: string, to: string) => {
+    const table = `${poster ? 'rollup_poster_theme' : 'rollup_region_theme'}_${grain}s` as const
+    let query: AnyQuery = db.selectFrom(table).select(['theme_id', sql<string>`sum(responses)`.as('responses')])
+    query = poster ? posterConditions(query, scope, filters) : query.where('region_id', '=', scope.regionId)
+    return query.where(grain, '>=', from).where(grain, '<=', to).groupBy('theme_id').execute() as Promise<{ theme_id: number; responses: string }[]>
+  }
+  const [now, before] = await Promise.all([perPiece(current, read), perPiece(previous, read)])
+  const counts = new Map<number, ThemePeriodCounts>()
+  const entry = (themeId: number) => {
+    let found = counts.get(themeId)
+    if (!found) counts.set(themeId, (found = { themeId, current: 0, previous: 0 }))
+    return found
+  }
+  for (const { row, sign } of now) entry(Number(row.theme_id)).current += sign * Number(row.responses)
+  for (const { row, sign } of before) entry(Number(row.theme_id)).previous += sign * Number(row.responses)
+  return [...counts.values()]
+}
+
+export interface PosterPlace {
+  partnerId: number
+  locationId: number
+  activityId: number
+  audience: Audience
+}
+
+export interface PosterBandMeasures extends Measures, PosterPlace {
+  posterId: number
+  ageBand: AgeBand | ''
+}
+
+/**
+ * Counters per poster and age band over the period: every breakdown (location, activity,
+ * partner, audience, age band, age band × location) is a regrouping of these few hundred
+ * rows, so the page needs one read for all of them. Grouping by the two key columns only
+ * (not the carried partner, location, activity) keeps the database's sort small; the
+ * poster's place comes from `posters` (a poster keeps its activity and location for life).
+ */
+export async function measuresByPosterAndBand(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  period: Period,
+  posters: ReadonlyMap<number, PosterPlace>,
+): Promise<PosterBandMeasures[]> {
+  const rows = await perPiece(period, (grain, from, to) =>
+    posterConditions(db.selectFrom(grain === 'day' ? 'rollup_poster_days' : 'rollup_poster_months') as AnyQuery, scope, filters)
+      .select(['poster_id', 'age_band', ...sumsOfMeasures])
+      .where(grain, '>=', from)
+      .where(grain, '<=', to)
+      .groupBy(['poster_id', 'age_band'])
+      .execute() as Promise<Record<string, unknown>[]>,
+  )
+  const merged = new Map<string, PosterBandMeasures>()
+  for (const { row, sign } of rows) {
+    const key = `${row.poster_id}|${row.age_band}`
+    let into = merged.get(key)
+    if (!into) {
+      const place = posters.get(Number(row.poster_id))
+      if (!place) continue
+      into = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
+      merged.set(key, into)
+    }
+    addInto(into, row, sign)
+  }
+  return [...merged.values()]
+}
+
+export interface RegionDirectory {
+  region: { id: number; name: string; k: number }
+  partners: { id: number; name: string }[]
+  locations: { id: number; name: string }[]
+  activities: { id: number; title: string; partnerId: number; audience: Audience }[]
+  themes: { id: number; labels: string; slug: string }[]
+  posters: Map<number, PosterPlace>
+}
+
+/**
+ * The names a dashboard shows and the values its filters accept. For a partner scope,
+ * only that partner's activities, and only the locations its posters hang at.
+ */
+export async function regionDirectory(db: Kysely<Database>, scope: DashboardScope): Promise<RegionDirectory | undefined> {
+  const region = await db.selectFrom('regions').select(['id', 'name', 'min_cell_size']).where('id', '=', scope.regionId).executeTakeFirst()
+  if (!region) return undefined
+  let partners = db.selectFrom('partners').select(['id', 'name']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) partners = partners.where('id', '=', scope.partnerId)
+  let activities = db.selectFrom('activities').select(['id', 'title', 'partner_id', 'audience']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) activities = activities.where('partner_id', '=', scope.partnerId)
+  let locations = db.selectFrom('locations').select(['id', 'name']).where('region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) {
+    const partnerId = scope.partnerId
+    locations = locations.where('id', 'in', db.selectFrom('posters').select('location_id').where('partner_id', '=', partnerId))
+  }
+  let posters = db
+    .selectFrom('posters')
+    .innerJoin('activities', 'activities.id', 'posters.activity_id')
+    .select(['posters.id', 'posters.partner_id', 'posters.location_id', 'posters.activity_id', 'activities.audience'])
+    .where('posters.region_id', '=', scope.regionId)
+  if (scope.partnerId !== undefined) posters = posters.where('posters.partner_id', '=', scope.partnerId)
+  const [partnerRows, activityRows, locationRows, themeRows, posterRows] = await Promise.all([
+    partners.orderBy('name').execute(),
+    activities.orderBy('title').execute(),
+    locations.orderBy('name').execute(),
+    db.selectFrom('themes').select(['id', 'labels', 'slug']).where('region_id', '=', scope.regionId).orderBy('position').orderBy('id').execute(),
+    posters.execute(),
+  ])
+  return {
+    // Never below 3, whatever the stored value says.
+    region: { id: region.id, name: region.name, k: Math.max(3, region.min_cell_size) },
+    partners: partnerRows,
+    locations: locationRows,
+    activities: activityRows.map((row) => ({ id: row.id, title: row.title, partnerId: row.partner_id, audience: row.audience })),
+    themes: themeRows,
+    posters: new Map(
+      posterRows.map((row) => [row.id, { partnerId: row.partner_id, locationId: row.location_id, activityId: row.activity_id, audience: row.audience }]),
+    ),
+  }
+}
+
+/**
+ * The most recent free texts of a slice in a time window (newest first, at most `limit`),
+ * for word statistics. Only the text is read: never who or where beyond the slice.
+ */
+export async function recentTexts(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  fromUtc: string,
+  toUtc: string,
+  limit: number,
+): Promise<string[]> {
+  let query = db
+    .selectFrom('responses')
+    .select('free_text')
+    .where('region_id', '=', scope.regionId)
+    .where('free_text', 'is not', null)
+    .where('created_at', '>=', fromUtc)
+    .where('created_at', '<', toUtc)
+  if (scope.partnerId !== undefined) query = query.where('partner_id', '=', scope.partnerId)
+  if (filters.partnerId !== undefined) query = query.where('partner_id', '=', filters.partnerId)
+  if (filters.locationId !== undefined) query = query.where('location_id', '=', filters.locationId)
+  if (filters.activityId !== undefined) query = query.where('activity_id', '=', filters.activityId)
+  if (filters.ageBand !== undefined) query = query.where('age_band', '=', filters.ageBand)
+  if (filters.audience !== undefined) {
+    const audience = filters.audience
+    query = query.where('activity_id', 'in', db.selectFrom('activities').select('id').where('audience', '=', audience).where('region_id', '=', scope.regionId))
+  }
+  const rows = await query.orderBy('created_at', 'desc').limit(limit).execute()
+  return rows.map((row) => row.free_text ?? '')
+}

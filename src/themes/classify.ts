@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely'
+import { eng, fra, nld } from 'stopword'
+import type { Database, Theme } from '../db/types.ts'
+
+/**
+ * Free text → learning themes, explainably: every match names the word that matched
+ * ("matched: 'naaien'"), which is stored with the classification.
+ *
+ * Words come from Intl.Segmenter (which knows where words end in every script), are
+ * lower-cased and stripped of accents on both sides, so "Café", "cafe" and "CAFÉ" meet.
+ * A keyword ending in `*` matches any word that starts with it: Dutch glues words
+ * together, and `fiets*` must find "fietsherstelling". A keyword of several words
+ * ("eerste hulp") matches those words in a row.
+ */
+
+const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
+
+/** Lower case without accents: the form both text and keywords are compared in. */
+export function fold(word: string): string {
+  const lower = word.toLowerCase()
+  // Most words are plain ASCII; normalising costs more than the rest of the work.
+  if (!/[^\x00-\x7f]/.test(lower)) return lower
+  return lower.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC')
+}
+
+export interface Token {
+  /** The word as written, in lower case (shown to explain a match). */
+  word: string
+  /** The folded form used for comparisons. */
+  folded: string
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = []
+  for (const segment of segmenter.segment(text)) {
+    if (!segment.isWordLike) continue
+    const word = segment.segment.toLowerCase()
+    tokens.push({ word, folded: fold(word) })
+  }
+  return tokens
+}
+
+interface Keyword {
+  themeId: number
+  parts: string[]
+  /** The last part is a prefix. */
+  prefix: boolean
+}
+
+export interface ThemeMatcher {
+  /** Keywords by their first (exact) word. */
+  byFirstWord: Map<string, Keyword[]>
+  /** One-word prefix keywords (`fiets*`), tried against every word. */
+  prefixes: Keyword[]
+}
+
+/** Prepares the keywords of a region's themes (all languages: people mix them). */
+export function compileThemes(themes: readonly Pick<Theme, 'id' | 'keywords'>[]): ThemeMatcher {
+  const keywords: Keyword[] = []
+  for (const theme of themes) {
+    let lists: Record<string, unknown>
+    try {
+      lists = JSON.parse(theme.keywords) as Record<string, unknown>
+    } catch {
+      continue
+    }
+    for (const list of Object.values(lists)) {
+      if (!Array.isArray(list)) continue
+      for (const raw of list) {
+        if (typeof raw !== 'string') continue
+        const trimmed = raw.trim()
+        const prefix = trimmed.endsWith('*')
+        const parts = tokenize(prefix ? trimmed.slice(0, -1) : trimmed).map((token) => token.folded)
+        if (parts.length > 0) keywords.push({ themeId: theme.id, parts, prefix })
+      }
+    }
+  }
+  const byFirstWord = new Map<string, Keyword[]>()
+  const prefixes: Keyword[] = []
+  for (const keyword of keywords) {
+    if (keyword.prefix && keyword.parts.length === 1) {
+      prefixes.push(keyword)
+      continue
+    }
+    const list = byFirstWord.get(keyword.parts[0]!)
+    if (list) list.push(keyword)
+    else byFirstWord.set(keyword.parts[0]!, [keyword])
+  }
+  return { byFirstWord, prefixes }
+}
+
+export interface ThemeMatch {
+  themeId: number
+  /** The word (or words) in the text that matched. */
+  matched: string
+}
+
+/** The themes a text speaks of, each once, with the first words that matched it. */
+export function classify(text: string, matcher: ThemeMatcher): ThemeMatch[] {
+  const tokens = tokenize(text)
+  const found = new Map<number, string>()
+  const take = (keyword: Keyword, start: number) => {
+    if (found.has(keyword.themeId)) return
+    const length = keyword.parts.length
+    if (start + length > tokens.length) return
+    for (let p = 0; p < length; p++) {
+      const folded = tokens[start + p]!.folded
+      const part = keyword.parts[p]!
+      if (keyword.prefix && p === length - 1 ? !folded.startsWith(part) : folded !== part) return
+    }
+    found.set(
+      keyword.themeId,
+      tokens
+        .slice(start, start + length)
+        .map((token) => token.word)
+        .join(' ')
+        .slice(0, 100),
+    )
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    for (const keyword of matcher.byFirstWord.get(tokens[i]!.folded) ?? []) take(keyword, i)
+    for (const keyword of matcher.prefixes) take(keyword, i)
+  }
+  return [...found].map(([themeId, matched]) => ({ themeId, matched }))
+}
+
+/**
+ * Stores the text classification of a response (source 'text'). A theme the person chose
+ * themselves, or a coordinator set, stays as it is; earlier text matches are replaced.
+ */
+export async function storeTextThemes(db: Kysely<Database>, responseId: number, matches: readonly ThemeMatch[]): Promise<void> {
+  await db.deleteFrom('response_themes').where('response_id', '=', responseId).where('source', '=', 'text').execute()
+  if (matches.length === 0) return
+  await db
+    .insertInto('response_themes')
+    .values(matches.map((match) => ({ response_id: responseId, theme_id: match.themeId, source: 'text' as const, matched: match.matched })))
+    .onConflict((oc) => oc.columns(['response_id', 'theme_id']).doNothing())
+    .execute()
+}
+
+// Dutch, French and English stopwords from the maintained `stopword` lists (not
+// stopwords-iso's English list, which drops words such as "computer" and "work"), folded
+// like the text. Texts mix languages, so one set serves all.
+const stopwords = new Set([...nld, ...fra, ...eng].map(fold))
+for (const extra of ['graag', 'wil', 'willen', 'leren', 'iets', 'meer', 'ja', 'nee', 'learn', 'want', 'would', 'like', 'apprendre', 'veux', 'voudrais']) {
+  stopwords.add(extra)
+}
+
+const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu
+// Eight or more digits, possibly with a leading + and spaces, dots, dashes or slashes between.
+const phonePattern = /\+?\d(?:[\s./-]*\d){7,}/g
+
+/**
+ * Masks e-mail addresses and phone numbers in free text, before anyone sees it or any
+ * statistic is drawn from it: people write them despite the hint not to.
+ */
+export function maskContact(text: string, replacement = { email: '[e-mail]', phone: '[telefoon]' }): string {
+  return text.replace(emailPattern, replacement.email).replace(phonePattern, replacement.phone)
+}
+
+const isContent = (word: string) => word.length >= 2 && !stopwords.has(word) && !/[\d@]/.test(word)
+
+/**
+ * The words of a text that say something, for word statistics, and the two-word phrases
+ * of such words standing side by side. No stopwords, no single letters, and nothing with
+ * a digit or an @ (phone numbers and e-mail addresses that slipped past masking must
+ * never surface as "words people use").
+ */
+export function textTerms(text: string): { words: string[]; phrases: string[] } {
+  const folded = tokenize(maskContact(text, { email: ' ', phone: ' ' })).map((token) => token.folded)
+  const words: string[] = []
+  const phrases: string[] = []
+  for (let i = 0; i < folded.length; i++) {
+    if (!isContent(folded[i]!)) continue
+    words.push(folded[i]!)
+    if (i + 1 < folded.length && isContent(folded[i + 1]!)) phrases.push(`${folded[i]} ${folded[i + 1]}`)
+  }
+  return { words, phrases }
+}

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import t from 'tap'
+import { chromium } from 'playwright-core'
+import dashboardRoutes from '../../src/dashboard/routes.ts'
+import { buildTestApp } from '../helpers.ts'
+import { makeAnswers, now, storeDataset } from '../dashboard/dataset.ts'
+import { buildWorld } from '../dashboard/world.ts'
+
+/**
+ * The dashboard as a coordinator sees it, in a real browser: a screenshot on screen and
+ * in print (test/artifacts/), and no serious accessibility violation found by axe-core.
+ */
+
+const artifacts = new URL('../artifacts/', import.meta.url)
+const chromiumPath = '/usr/bin/chromium'
+
+t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !existsSync(chromiumPath) && 'no Chromium' }, async (t) => {
+  const { app, database } = await buildTestApp(t)
+  const world = await buildWorld(database.db, { k: 5 })
+  await storeDataset(database.db, world, makeAnswers())
+  await app.register(dashboardRoutes, { prefix: '/plugin', access: () => ({ regionIds: [world.regionId] }), now: () => now })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  t.teardown(() => browser.close())
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const response = await page.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
+  t.equal(response?.status(), 200)
+  mkdirSync(artifacts, { recursive: true })
+  await page.screenshot({ path: new URL('dashboard.png', artifacts).pathname, fullPage: true })
+  await page.emulateMedia({ media: 'print' })
+  await page.screenshot({ path: new URL('dashboard-print.png', artifacts).pathname, fullPage: true })
+  await page.emulateMedia({ media: 'screen' })
+
+  const require = createRequire(import.meta.url)
+  const axe = require('axe-core') as { source: string }
+  await page.evaluate(axe.source)
+  // Run in the page, where `axe` is a global; written as a string because this file has no DOM types.
+  const violations = (await page.evaluate('axe.run()')) as { violations: { id: string; impact: string }[] }
+  const found = violations.violations
+  const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  t.same(serious.map((v) => v.id), [], 'no serious or critical axe violations')
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 800 } })
+  await phone.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
+  const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number
+  t.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`)
+  await phone.screenshot({ path: new URL('dashboard-phone.png', artifacts).pathname, fullPage: true })
+})
