@@ -79,6 +79,45 @@ t.test('every corpus line as step-2 free text: stored as typed, or refused with 
   }
 })
 
+t.test('every corpus line in the contact form (name, e-mail or phone, language, moment): taken or refused, never a 5xx', async (t) => {
+  const ctx = await buildTestApp(t)
+  const fixture = await seedPoster(ctx.database)
+  const contacts = async () => Number((await ctx.database.db.selectFrom('contact_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+  for (const line of corpus) {
+    const name = JSON.stringify(line.slice(0, 40))
+    const variants = {
+      name: { contact_name: line, contact_value: 'iemand@example.be', contact_consent: 'yes' },
+      'contact value': { contact_name: 'An', contact_value: line, contact_consent: 'yes' },
+      'language and moment': { contact_name: 'An', contact_value: '0470 12 34 56', contact_consent: 'yes', contact_language: line, contact_moment: line },
+      'no consent': { contact_name: line, contact_value: line },
+    }
+    for (const [what, fields] of Object.entries(variants)) {
+      const { location, id } = await stepOne(ctx.app, fixture)
+      const before = await contacts()
+      const res = await ctx.app.inject({ method: 'POST', url: location, headers: { ...formHeaders, ...client() }, payload: form({ liked: '4', ...fields }) })
+      cases++
+      t.ok([303, 422].includes(res.statusCode), `${what} ${name}: ${res.statusCode} is 303 or 422`)
+      const row = await ctx.database.db.selectFrom('responses').select('step').where('id', '=', id).executeTakeFirstOrThrow()
+      if (res.statusCode === 422) {
+        t.match(res.body, /class="error"/, `${what} ${name}: refused with a message`)
+        t.equal(row.step, 1, `${what} ${name}: the answer is unchanged`)
+        t.equal(await contacts(), before, `${what} ${name}: no contact request stored`)
+      } else {
+        t.equal(row.step, 2)
+        t.ok((await contacts()) <= before + 1, `${what} ${name}: at most one contact request`)
+      }
+    }
+    if (!controlCharacters.test(line) && line.trim() !== '') {
+      t.equal(
+        (await ctx.app.inject({ method: 'POST', url: (await stepOne(ctx.app, fixture)).location, headers: { ...formHeaders, ...client() }, payload: form({ contact_name: line, contact_value: line }) })).statusCode,
+        422,
+        `no consent ${name}: refused`,
+      )
+      cases++
+    }
+  }
+})
+
 t.test('every corpus line as poster code, language, ticket, token and answer value: a 4xx or the plain page, never a 5xx, nothing stored', async (t) => {
   const ctx = await buildTestApp(t)
   const fixture = await seedPoster(ctx.database)
@@ -101,6 +140,9 @@ t.test('every corpus line as poster code, language, ticket, token and answer val
       { what: 'age band', method: 'POST', url: location, payload: form({ age_band: line }), ok: [422] },
       { what: 'theme id', method: 'POST', url: location, payload: form({ themes: line }), ok: [422] },
       { what: 'sign-in', method: 'POST', url: '/login', payload: form({ email: line, password: line }), ok: [400, 401, 403, 422] },
+      { what: 'withdrawal link', method: 'GET', url: `/withdraw?w=${enc(line)}`, ok: [400, 404] },
+      { what: 'withdrawal', method: 'POST', url: '/withdraw', payload: form({ w: line }), ok: [400, 404] },
+      { what: 'thanks tokens', method: 'GET', url: `/q/${fixture.code}/thanks?t=${enc(line)}&w=${enc(line)}`, ok: [200, 400] },
     ] as const
     for (const r of requests) {
       const res = await ctx.app.inject({
