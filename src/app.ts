@@ -85,6 +85,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: 16 * 1024,
     // Request ids that stay unique across instances, for matching a 500 page to its log line.
     genReqId: () => `${instance}-${(++sequence).toString(36)}`,
+    // Fastify's router refuses a path segment over 100 characters itself, with a JSON 414
+    // that never reaches our error handler. Any length Node accepts goes to the route, whose
+    // schema refuses an over-long poster code with the friendly 400 page.
+    routerOptions: { maxParamLength: 16 * 1024 },
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, NewResponse } from '../db/types.ts'
 import { applyStepOneBatch } from '../dashboard/rollups.ts'
+import { asUnavailable, isDatabaseUnavailable } from '../http/errors.ts'
 import { insertResponse, insertResponseRow } from './queries.ts'
 
 interface Pending {
@@ -17,7 +18,10 @@ interface Pending {
  * request is answered only after that transaction has committed.
  *
  * If the batch fails as a whole, each answer is retried on its own, so that one bad row
- * cannot take its neighbours down with it.
+ * cannot take its neighbours down with it. If it failed because the database cannot store
+ * anything (disk full, read-only, connection gone), retrying row by row would only fail
+ * slower: every waiting request gets DatabaseUnavailable (a 503) at once. The transaction
+ * was rolled back, so none of them is half-written and none was acknowledged.
  */
 export class ResponseWriter {
   private queue: Pending[] = []
@@ -55,7 +59,10 @@ export class ResponseWriter {
     if (batch.length === 0) return
     if (batch.length === 1) {
       const only = batch[0]!
-      await this.insertOne(only.values).then((id) => this.acknowledge(only, id), only.reject)
+      await this.insertOne(only.values).then(
+        (id) => this.acknowledge(only, id),
+        (error) => only.reject(asUnavailable(error)),
+      )
       return
     }
     try {
@@ -72,8 +79,18 @@ export class ResponseWriter {
         return made
       })
       batch.forEach((pending, index) => this.acknowledge(pending, ids[index]!))
-    } catch {
-      for (const pending of batch) await this.insertOne(pending.values).then((id) => this.acknowledge(pending, id), pending.reject)
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        const unavailable = asUnavailable(error)
+        for (const pending of batch) pending.reject(unavailable)
+        return
+      }
+      for (const pending of batch) {
+        await this.insertOne(pending.values).then(
+          (id) => this.acknowledge(pending, id),
+          (rowError) => pending.reject(asUnavailable(rowError)),
+        )
+      }
     }
   }
 

@@ -22,7 +22,8 @@ const message = (key: MessageKey) => ({ message: key })
 
 export const stepOneBody = z.object({
   tried_new: z.enum(['yes', 'a_bit', 'no'], message('error.tried_new.invalid')),
-  lang: z.string().max(16).optional(),
+  /** A hidden field; anything but a known language is ignored (the route falls back), never an error. */
+  lang: z.unknown().optional(),
   /** The form ticket (see guard.ts): idempotency key and fill time. Checked in the route. */
   ticket: z.unknown().optional(),
   /** The honeypot: a person leaves it empty. */
@@ -45,7 +46,7 @@ const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]))
 
 export const stepTwoBody = z.object({
-  lang: z.string().max(16).optional(),
+  lang: z.unknown().optional(),
   liked: z
     .union([z.literal(''), z.string().regex(/^[1-5]$/, message('error.liked.invalid'))], message('error.liked.invalid'))
     .optional()

@@ -71,6 +71,10 @@ function withStatementCache(sqlite: SQLite.Database) {
   return {
     close: () => sqlite.close(),
     prepare(source: string) {
+      // On a full disk or an I/O error SQLite rolls the transaction back by itself; Kysely's
+      // own ROLLBACK would then fail with "no transaction is active" and hide the real error
+      // (SQLITE_FULL, which the error handler turns into a 503) behind a generic one.
+      if (source === 'rollback' && !sqlite.inTransaction) return alreadyRolledBack
       let statement = cache.get(source)
       if (statement === undefined) {
         statement = sqlite.prepare(source)
@@ -81,6 +85,9 @@ function withStatementCache(sqlite: SQLite.Database) {
     },
   }
 }
+
+/** Stands in for a ROLLBACK that SQLite has already done (see withStatementCache). */
+const alreadyRolledBack = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SQLite.Statement
 
 /**
  * Kysely calls its `log` function after every query; only failures are counted, so the cost
