@@ -20,6 +20,7 @@ import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
+import shareRoutes from './dashboard/share-routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(shareRoutes)
 
   return app
 }

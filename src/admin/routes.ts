@@ -8,6 +8,7 @@ import { disableUser, findUserByEmail, listAdmins, listRegionsIn } from '../auth
 import activityRoutes from './activity-routes.ts'
 import posterRoutes from '../posters/routes.ts'
 import dashboardRoutes from '../dashboard/routes.ts'
+import shareAdminRoutes from '../dashboard/share-admin-routes.ts'
 import { posterScopeOf } from '../posters/admin-scope.ts'
 import { createRegion } from './queries.ts'
 import regionRoutes from './region-routes.ts'
@@ -126,6 +127,8 @@ export default async function adminRoutes(app: FastifyInstance, options: AdminOp
       return undefined
     },
   })
+  // Read-only share links to a region's dashboard (coordinators and admins).
+  await app.register(shareAdminRoutes, { publicBaseUrl: options.publicBaseUrl })
   // Printing: preview, PDF formats, bare QR downloads, batches and the scan funnel.
   await app.register(posterRoutes, {
     publicBaseUrl: options.publicBaseUrl,

@@ -330,3 +330,17 @@ export interface PosterScanTable {
   day: string
   scans: number
 }
+
+/** A read-only link to a region's dashboard; the token itself is never stored (sha256 hex). */
+export interface ShareLinkTable {
+  id: Generated<number>
+  region_id: number
+  token_hash: string
+  created_by: number | null
+  created_at: string
+  revoked_at: string | null
+}
+
+export interface Database {
+  share_links: ShareLinkTable
+}
