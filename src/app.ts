@@ -21,6 +21,7 @@ import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
 import shareRoutes from './dashboard/share-routes.ts'
+import updatePublicRoutes from './updates/public-routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
   await app.register(shareRoutes)
+  await app.register(updatePublicRoutes)
 
   return app
 }

@@ -341,6 +341,18 @@ export interface ShareLinkTable {
   revoked_at: string | null
 }
 
+/** A coordinator's public update for a region ("what we did with your answers"). */
+export interface RegionUpdateTable {
+  id: Generated<number>
+  region_id: number
+  theme_id: number | null
+  body: string
+  created_by: number | null
+  created_at: string
+  hidden_at: string | null
+}
+
 export interface Database {
   share_links: ShareLinkTable
+  region_updates: RegionUpdateTable
 }
