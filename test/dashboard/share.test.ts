@@ -58,6 +58,12 @@ t.test('a coordinator makes a share link that shows only protected totals', asyn
   // The signed-in dashboard shows the word and the small location (as "< 5"): the share page must not leak either.
   const dashboard = await coordinator.get(`/admin/dashboard/${world.regionId}`)
   t.match(dashboard.body, canary, 'the word list of the signed-in dashboard has the canary word')
+  t.match(dashboard.body, `href="/admin/dashboard/${world.regionId}/share"`, 'the dashboard links to the share page')
+  t.match(dashboard.body, `print=1`, 'and to its print view')
+  const printView = await coordinator.get(`/admin/dashboard/${world.regionId}?period=4w&print=1`)
+  t.equal(printView.statusCode, 200)
+  t.match(printView.body, '<body class="print">')
+  t.notMatch(printView.body, '<form class="filters"', 'the print view has no filter form')
 
   const shared = await app.inject({ url: `/pinned/r/${token}?period=4w` })
   t.equal(shared.statusCode, 200)
