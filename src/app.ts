@@ -45,7 +45,9 @@ export interface BuildOptions {
 /** Only the request line's path — never the query string (it carries answer tokens). */
 function pathOnly(url: string): string {
   const index = url.indexOf('?')
-  return index === -1 ? url : url.slice(0, index)
+  const path = index === -1 ? url : url.slice(0, index)
+  // A share link's token opens a dashboard: whoever reads the logs must not get it.
+  return path.startsWith('/r/') ? '/r/[token]' : path
 }
 
 /**
