@@ -15,6 +15,7 @@ import { errorForLog } from './ops/log-serializers.ts'
 import scanCounter from './posters/scans.ts'
 import { PosterDirectory } from './capture/poster-directory.ts'
 import { ResponseWriter } from './capture/response-writer.ts'
+import { GroupCommit } from './capture/group-commit.ts'
 import { minFillMs } from './capture/guard.ts'
 import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
@@ -22,12 +23,16 @@ import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
 import shareRoutes from './dashboard/share-routes.ts'
 import updatePublicRoutes from './updates/public-routes.ts'
+import withdrawRoutes from './followup/withdraw-routes.ts'
+import retentionSchedule from './followup/retention-schedule.ts'
+import { audit } from './audit/log.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     posterDirectory: PosterDirectory
     responseWriter: ResponseWriter
+    amendments: GroupCommit
     answerSecret: string
     rateLimiter: RateLimiter
   }
@@ -40,6 +45,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream
   /** Minimum fill times of the citizen form (tests shorten them); see capture/guard.ts. */
   minFillMs?: { step1: number; step2: number }
+  /** How often the retention job runs inside the server (followup/retention.ts); 0 switches it off. */
+  retentionIntervalMs?: number
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -92,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
   app.decorate('responseWriter', new ResponseWriter(handle.db))
+  app.decorate('amendments', new GroupCommit(handle.db))
   const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
   app.decorate('rateLimiter', rateLimiter)
   app.addHook('onClose', () => rateLimiter.close())
@@ -109,6 +117,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
   await app.register(shareRoutes)
   await app.register(updatePublicRoutes)
+  await app.register(withdrawRoutes)
+  await app.register(retentionSchedule, {
+    intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,
+    sqlite: handle.sqlite,
+    // What was erased, as counts only, in the audit log.
+    audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: { ...counts } }),
+  })
 
   return app
 }

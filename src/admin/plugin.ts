@@ -5,6 +5,7 @@ import { loadOrCreateSecret } from '../db/secrets.ts'
 import authRoutes from '../auth/routes.ts'
 import { loadSessionUser } from '../auth/sessions.ts'
 import adminRoutes from './routes.ts'
+import followupRoutes from '../followup/routes.ts'
 import { anonymousCsrfUser, renderAdmin } from './render.ts'
 
 export interface ManagementOptions {
@@ -77,4 +78,11 @@ export default async function management(app: FastifyInstance, options: Manageme
 
   await app.register(authRoutes, { cookies, publicBaseUrl: options.publicBaseUrl })
   await app.register(adminRoutes, { prefix: '/admin', publicBaseUrl: options.publicBaseUrl })
+  // Follow-up: the bridge figures' queue, learning offers, moderation, data subject requests.
+  await app.register(followupRoutes, {
+    prefix: '/admin',
+    currentUser: (request) => request.user && { id: request.user.id, role: request.user.role, regionIds: request.user.regionIds },
+    audit: (event) => audit(app.db, event),
+    csrfToken: (request, reply) => reply.generateCsrf({ userInfo: request.user?.sessionId ?? anonymousCsrfUser }),
+  })
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { AgeBand, Audience, Database, NewResponse, PosterStatus } from '../db/types.ts'
+import type { AgeBand, Audience, Database, NewContactRequest, NewResponse, PosterStatus } from '../db/types.ts'
 import { applyStepOne, applyStepTwo, readRollupState } from '../dashboard/rollups.ts'
+import { upsertContactRequest } from '../followup/queries.ts'
 import { classify, storeTextThemes, type ThemeMatcher } from '../themes/classify.ts'
 
 /** Everything the citizen form needs to know about a poster, in one indexed read. */
@@ -18,6 +19,9 @@ export interface PosterForm {
   locationName: string
   contactLine: string | null
   oneAnswerPerDevice: number
+  /** For the consent sentence of the contact opt-in: who sees the details, and for how long. */
+  regionName: string
+  contactMaxAgeDays: number
 }
 
 export async function findPosterForm(db: Kysely<Database>, code: string): Promise<PosterForm | undefined> {
@@ -40,6 +44,8 @@ export async function findPosterForm(db: Kysely<Database>, code: string): Promis
       'locations.name as locationName',
       'regions.contact_line as contactLine',
       'posters.one_answer_per_device as oneAnswerPerDevice',
+      'regions.name as regionName',
+      'regions.contact_max_age_days as contactMaxAgeDays',
     ])
     .where('posters.code', '=', code)
     .executeTakeFirst()
@@ -84,6 +90,8 @@ export interface Amendment {
   themeIds: number[]
   /** The region's theme keywords, to classify the free text (the match is kept to explain it). */
   matcher?: ThemeMatcher
+  /** The opt-in "help me learn further", stored in its own table in the same transaction. */
+  contactRequest?: Omit<NewContactRequest, 'response_id'> | undefined
 }
 
 /**
@@ -92,8 +100,13 @@ export interface Amendment {
  * coordinator or the classifier attached are left alone. Returns false when the response
  * does not belong to this poster (nothing is changed then).
  */
-export async function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+export function amendResponse(db: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
+  return db.transaction().execute((trx) => amendResponseIn(trx, responseId, posterId, amendment))
+}
+
+/** The same amendment inside a transaction the caller holds (the step-2 group commit). */
+export async function amendResponseIn(trx: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
+  {
     const before = await readRollupState(trx, responseId)
     const updated = await trx
       .updateTable('responses')
@@ -120,6 +133,7 @@ export async function amendResponse(db: Kysely<Database>, responseId: number, po
     if (amendment.matcher) await storeTextThemes(trx, responseId, amendment.freeText ? classify(amendment.freeText, amendment.matcher) : [])
     // The dashboards' counts move with the answer, in the same transaction.
     await applyStepTwo(trx, before, (await readRollupState(trx, responseId))!)
+    if (amendment.contactRequest !== undefined) await upsertContactRequest(trx, { ...amendment.contactRequest, response_id: responseId })
     return true
-  })
+  }
 }

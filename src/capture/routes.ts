@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { type Language, isLanguage, type MessageKey, translator } from '../i18n/i18n.ts'
+import { type Language, isLanguage, languages, type MessageKey, translator } from '../i18n/i18n.ts'
 import { languageSwitcher, pageContext, rememberLanguage, requestLanguage } from '../http/views.ts'
 import { limits, type Limit } from '../http/rate-limit.ts'
 import { normalizeCode } from '../posters/codes.ts'
@@ -16,7 +16,9 @@ import {
   issueFormTicket,
   localDay,
 } from './guard.ts'
-import { amendResponse, type PosterForm } from './queries.ts'
+import { type Amendment, amendResponseIn, type PosterForm } from './queries.ts'
+import { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
+import { offersForResponse } from '../followup/queries.ts'
 import {
   ageBands,
   codeParams,
@@ -24,6 +26,7 @@ import {
   fieldErrors,
   langQuery,
   maxFreeTextGraphemes,
+  thanksQuery,
   stepOneBody,
   stepTwoBody,
   tokenQuery,
@@ -230,30 +233,69 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         const known = new Set(themes.map((theme) => theme.id))
         if (!parsed.data.themes.every((id) => known.has(id))) errors = { themes: 'error.themes.unknown' }
       }
+      // Children's posters never ask for contact details, and never accept them.
+      const contact = poster.audience === 'children' ? ({ kind: 'none' } as const) : parseContactForm(body, lang)
+      if (contact.kind === 'invalid') errors = { ...errors, ...contact.errors }
       if (!parsed.success || Object.keys(errors).length > 0) {
         return renderStepTwo(reply.code(422), mode, poster, lang, request.query.t!, errors, body)
       }
-      const stored = await amendResponse(app.db, token.responseId, poster.id, {
+      const withdrawal = contact.kind === 'request' ? newWithdrawalToken() : undefined
+      const amendment: Amendment = {
         liked: parsed.data.liked,
         ageBand: parsed.data.age_band,
         freeText: parsed.data.free_text,
         themeIds: parsed.data.themes,
         matcher: await directory.regionMatcher(poster.regionId),
-      })
+        contactRequest:
+          contact.kind === 'request'
+            ? contactRequestRow(contact.input, {
+                regionId: poster.regionId,
+                lang,
+                consent: consentText(lang, { regionName: poster.regionName, maxAgeDays: poster.contactMaxAgeDays }),
+                withdrawalHash: withdrawal!.hash,
+                now: new Date().toISOString(),
+              })
+            : undefined,
+      }
+      // Durable before the person sees "thank you"; amendments of one event-loop turn share a commit.
+      const stored = await app.amendments.run((trx) => amendResponseIn(trx, token.responseId, poster.id, amendment))
       if (!stored) return expiredToken(request, reply, lang)
-      return reply.redirect(`/${mode.base}/${poster.code}/thanks?lang=${lang}`, 303)
+      // The thank-you page reads the chosen themes through the (signed) answer token; the
+      // withdrawal token is shown there once and never stored in clear.
+      const next = new URLSearchParams({ lang, t: request.query.t! })
+      if (withdrawal) next.set('w', withdrawal.token)
+      return reply.redirect(`/${mode.base}/${poster.code}/thanks?${next.toString()}`, 303)
     })
 
-    routes.get(`${prefix}/:code/thanks`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
+    routes.get(`${prefix}/:code/thanks`, { schema: { params: codeParams, querystring: thanksQuery } }, async (request, reply) => {
       const code = normalizeCode(request.params.code)
       const poster = code === undefined ? undefined : await directory.poster(code)
       if (poster === undefined) return activePoster(request, reply, request.params.code, false).then(() => reply)
       const lang = requestLanguage(request, poster.language)
       const path = `/${mode.base}/${poster.code}`
-      const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`))
-      return reply.header('cache-control', 'private, max-age=600').view('capture/thanks', {
+      const answer = verifyAnswerToken(secret, poster.code, request.query.t)
+      const offers = answer ? await offersForResponse(app.db, answer.responseId, poster.regionId, poster.audience) : []
+      const withdrawToken = answer && request.query.w && withdrawalTokenPattern.test(request.query.w) ? request.query.w : undefined
+      const personal: Record<string, string> = {}
+      if (answer) personal.t = request.query.t!
+      if (withdrawToken) personal.w = withdrawToken
+      const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`, personal))
+      // A page that carries a personal link or this answer's offers is not kept anywhere,
+      // and its address (with the tokens) is not sent on to the offers' websites.
+      if (answer) reply.header('referrer-policy', 'no-referrer')
+      return reply.header('cache-control', answer ? 'no-store' : 'private, max-age=600').view('capture/thanks', {
         ...context,
         contactLine: poster.contactLine,
+        offers: offers.map((offer) => ({
+          ...offer,
+          languageNames: offer.languages
+            .split(',')
+            .filter((code): code is keyof typeof languages => Object.hasOwn(languages, code))
+            .map((code) => ({ code, name: languages[code].name })),
+        })),
+        contactSaved: withdrawToken !== undefined,
+        // On a shared kiosk tablet the next person must not find the link to this request.
+        withdrawUrl: withdrawToken && mode.name === 'poster' ? `/withdraw?${new URLSearchParams({ w: withdrawToken, lang }).toString()}` : undefined,
         // The kiosk goes back to step 1 for the next person, without JavaScript.
         refresh: mode.name === 'kiosk' ? { seconds: 10, url: path } : undefined,
       })
@@ -313,6 +355,20 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         ...context,
         action: `${path}?t=${token}`,
         skip: `/${mode.base}/${poster.code}/thanks?lang=${lang}`,
+        // The contact opt-in: adults only, with its consent sentence in the person's language.
+        contact: children
+          ? undefined
+          : {
+              consent: consentText(lang, { regionName: poster.regionName, maxAgeDays: poster.contactMaxAgeDays }),
+              moments: goodMoments,
+              languages: Object.entries(languages).map(([code, language]) => ({
+                code,
+                name: language.name,
+                selected: code === (languageFromName(values.contact_language) ?? lang),
+              })),
+              open: ['contact_name', 'contact_value', 'contact_consent'].some((field) => errors[field] !== undefined || (typeof values[field] === 'string' && values[field] !== '')),
+              kiosk: mode.name === 'kiosk',
+            },
         // Children get the short form: three faces.
         faces: children ? faces.filter((face) => face.value % 2 === 1) : faces,
         themes,

@@ -14,6 +14,8 @@ export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plu
 export const codeParams = z.object({ code: z.string().max(64) })
 export const tokenQuery = z.object({ t: z.string().max(64).optional(), lang: z.string().max(16).optional() })
 export const langQuery = z.object({ lang: z.string().max(16).optional() })
+/** The thank-you page: the answer token (which themes were chosen) and a withdrawal token after a contact request. */
+export const thanksQuery = z.object({ lang: z.string().max(16).optional(), t: z.string().max(64).optional(), w: z.string().max(64).optional() })
 export const entryQuery = z.object({ code: z.string().max(64).optional(), lang: z.string().max(16).optional() })
 
 const message = (key: MessageKey) => ({ message: key })

@@ -356,3 +356,109 @@ export interface Database {
   share_links: ShareLinkTable
   region_updates: RegionUpdateTable
 }
+// Follow-up (migration 005): contact requests, the bridge figures' queue, learning offers,
+// moderation of free text, retention.
+
+export type ContactChannel = 'phone' | 'email'
+export type ContactStatus = 'new' | 'claimed' | 'closed'
+export type ContactOutcome = 'referred' | 'not_reachable' | 'not_needed' | 'other'
+export type AttemptResult = 'reached' | 'no_answer' | 'left_message' | 'wrong_number'
+export type ModerationStatus = 'pending' | 'approved' | 'hidden'
+export type EraseReason = 'withdrawn' | 'after_close' | 'max_age' | 'subject_request'
+
+export interface ContactRequestTable {
+  id: Generated<number>
+  response_id: number
+  region_id: number
+  /** Personal data: null once withdrawn or erased. */
+  name: string | null
+  channel: ContactChannel
+  /** Normalised: e-mail in lower case, phone as +32… (E.164). Null once erased. */
+  contact_value: string | null
+  preferred_language: string
+  good_moment: string
+  /** sha256 (hex) of the consent sentence exactly as shown. */
+  consent_version: string
+  language: string
+  created_at: string
+  status: ColumnType<ContactStatus, ContactStatus | undefined, ContactStatus>
+  claimed_by: number | null
+  claimed_at: string | null
+  outcome: ContactOutcome | null
+  outcome_offer_id: number | null
+  closed_at: string | null
+  withdrawal_token_hash: string | null
+  erased_at: string | null
+  erase_reason: EraseReason | null
+}
+
+export interface ContactAttemptTable {
+  id: Generated<number>
+  contact_request_id: number
+  user_id: number
+  at: string
+  result: AttemptResult
+}
+
+export interface OfferTable {
+  id: Generated<number>
+  region_id: number
+  title: string
+  provider: string
+  place: string | null
+  schedule: string | null
+  cost: string | null
+  languages: string
+  text_language: string
+  audience: Audience
+  link: string | null
+  contact: string | null
+  archived: ColumnType<number, number | undefined, number>
+  created_at: string
+  updated_at: string
+}
+
+export interface OfferThemeTable {
+  offer_id: number
+  theme_id: number
+}
+
+export interface ResponseModerationTable {
+  response_id: number
+  status: ModerationStatus
+  redacted_text: string | null
+  moderated_by: number | null
+  moderated_at: string
+}
+
+export interface RetentionRunTable {
+  id: Generated<number>
+  ran_at: string
+  contacts_after_close: number
+  contacts_max_age: number
+  free_texts: number
+}
+
+/** The regions' retention settings (migration 005), in days. */
+export interface RegionRetentionColumns {
+  contact_days_after_close: Generated<number>
+  contact_max_age_days: Generated<number>
+  free_text_retention_days: Generated<number>
+}
+export interface RegionTable extends RegionRetentionColumns {}
+
+export interface FollowupTables {
+  contact_requests: ContactRequestTable
+  contact_attempts: ContactAttemptTable
+  offers: OfferTable
+  offer_themes: OfferThemeTable
+  response_moderation: ResponseModerationTable
+  retention_runs: RetentionRunTable
+}
+
+/** Merged into Database above, so that this section stays one block at the end of the file. */
+export interface Database extends FollowupTables {}
+
+export type ContactRequest = Selectable<ContactRequestTable>
+export type NewContactRequest = Insertable<ContactRequestTable>
+export type Offer = Selectable<OfferTable>

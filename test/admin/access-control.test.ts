@@ -77,6 +77,29 @@ const allowed: Record<string, Actor[]> = {
   'GET /admin/posters/funnel.json': withPartners,
 }
 
+/**
+ * Follow-up routes (src/followup/routes.ts) name contact requests, offers and answers that
+ * this walk's worlds do not hold; their scope is walked per role and region in
+ * test/followup/queue.test.ts and test/followup/management.test.ts. They are listed here so
+ * that a new management route still fails this test until someone decides where it is checked.
+ */
+const coveredElsewhere = new Set([
+  'GET /admin/regions/:regionId/followup',
+  'GET /admin/regions/:regionId/followup/:id',
+  'POST /admin/regions/:regionId/followup/:id/claim',
+  'POST /admin/regions/:regionId/followup/:id/attempts',
+  'POST /admin/regions/:regionId/followup/:id/close',
+  'GET /admin/regions/:regionId/offers',
+  'GET /admin/regions/:regionId/offers/new',
+  'POST /admin/regions/:regionId/offers',
+  'GET /admin/regions/:regionId/offers/:offerId',
+  'POST /admin/regions/:regionId/offers/:offerId',
+  'GET /admin/regions/:regionId/moderation',
+  'POST /admin/regions/:regionId/moderation/:responseId',
+  'GET /admin/subject-requests',
+  'POST /admin/subject-requests',
+])
+
 /** Routes whose resource is named in the query string rather than the path. */
 const queries: Record<string, string> = {
   'GET /admin/posters/batch.pdf': '?activity=:activityId&format=a5',
@@ -224,7 +247,9 @@ t.test('every management route, every role, inside and outside the scope', async
     cross: { ...b.first, regionId: a.regionId },
   }
 
-  const routes = app.routeTable.filter((route) => route.url.startsWith('/admin') && route.method !== 'HEAD')
+  const allRoutes = app.routeTable.filter((route) => route.url.startsWith('/admin') && route.method !== 'HEAD')
+  const routes = allRoutes.filter((route) => !coveredElsewhere.has(`${route.method} ${route.url.replace(/\/$/, '')}`))
+  t.equal(allRoutes.length - routes.length, coveredElsewhere.size, 'every follow-up route listed as covered elsewhere exists')
   t.ok(routes.length >= 30, `${routes.length} management routes found in the route table`)
   const unknown = routes.map((route) => `${route.method} ${route.url.replace(/\/$/, '')}`).filter((key) => !(key in allowed))
   t.same(unknown, [], 'every management route has expectations in this test')
