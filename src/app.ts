@@ -21,6 +21,8 @@ import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
+import shareRoutes from './dashboard/share-routes.ts'
+import updatePublicRoutes from './updates/public-routes.ts'
 import withdrawRoutes from './followup/withdraw-routes.ts'
 import retentionSchedule from './followup/retention-schedule.ts'
 import { audit } from './audit/log.ts'
@@ -50,7 +52,9 @@ export interface BuildOptions {
 /** Only the request line's path — never the query string (it carries answer tokens). */
 function pathOnly(url: string): string {
   const index = url.indexOf('?')
-  return index === -1 ? url : url.slice(0, index)
+  const path = index === -1 ? url : url.slice(0, index)
+  // A share link's token opens a dashboard: whoever reads the logs must not get it.
+  return path.startsWith('/r/') ? '/r/[token]' : path
 }
 
 /**
@@ -115,6 +119,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(routeTable)
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
+  await app.register(shareRoutes)
+  await app.register(updatePublicRoutes)
   await app.register(withdrawRoutes)
   await app.register(retentionSchedule, {
     intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,

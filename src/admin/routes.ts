@@ -8,6 +8,8 @@ import { disableUser, findUserByEmail, listAdmins, listRegionsIn } from '../auth
 import activityRoutes from './activity-routes.ts'
 import posterRoutes from '../posters/routes.ts'
 import dashboardRoutes from '../dashboard/routes.ts'
+import shareAdminRoutes from '../dashboard/share-admin-routes.ts'
+import updateAdminRoutes from '../updates/admin-routes.ts'
 import { posterScopeOf } from '../posters/admin-scope.ts'
 import { createRegion } from './queries.ts'
 import regionRoutes from './region-routes.ts'
@@ -114,6 +116,7 @@ export default async function adminRoutes(app: FastifyInstance, options: AdminOp
 
   await app.register(regionRoutes, { prefix: '/regions/:regionId', publicBaseUrl: options.publicBaseUrl })
   await app.register(activityRoutes, { prefix: '/regions/:regionId' })
+  await app.register(updateAdminRoutes, { prefix: '/regions/:regionId' })
   // The region dashboard: admins every region, coordinators theirs, a partner member their
   // own organisation's posters only; bridge figures have no dashboard.
   await app.register(dashboardRoutes, {
@@ -126,6 +129,8 @@ export default async function adminRoutes(app: FastifyInstance, options: AdminOp
       return undefined
     },
   })
+  // Read-only share links to a region's dashboard (coordinators and admins).
+  await app.register(shareAdminRoutes, { publicBaseUrl: options.publicBaseUrl })
   // Printing: preview, PDF formats, bare QR downloads, batches and the scan funnel.
   await app.register(posterRoutes, {
     publicBaseUrl: options.publicBaseUrl,

@@ -22,6 +22,8 @@ export const dashboardQuery = z.object({
   audience: z.string().max(16).optional(),
   age: z.string().max(16).optional(),
   lang: z.string().max(16).optional(),
+  /** `print=1`: the same page laid out for one A4 sheet, without the filter form. */
+  print: z.string().max(4).optional(),
 })
 
 export type DashboardQuery = z.infer<typeof dashboardQuery>

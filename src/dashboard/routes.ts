@@ -110,6 +110,12 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
             ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
           },
           csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
+          print: request.query.print === '1',
+          printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
+          backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
+          // Share links are made for the whole region, by the people who manage it.
+          shareHref: scope.partnerId === undefined ? `${path}/share` : undefined,
+          updatesHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/updates` : undefined,
         })
     },
   )

@@ -331,6 +331,31 @@ export interface PosterScanTable {
   scans: number
 }
 
+/** A read-only link to a region's dashboard; the token itself is never stored (sha256 hex). */
+export interface ShareLinkTable {
+  id: Generated<number>
+  region_id: number
+  token_hash: string
+  created_by: number | null
+  created_at: string
+  revoked_at: string | null
+}
+
+/** A coordinator's public update for a region ("what we did with your answers"). */
+export interface RegionUpdateTable {
+  id: Generated<number>
+  region_id: number
+  theme_id: number | null
+  body: string
+  created_by: number | null
+  created_at: string
+  hidden_at: string | null
+}
+
+export interface Database {
+  share_links: ShareLinkTable
+  region_updates: RegionUpdateTable
+}
 // Follow-up (migration 005): contact requests, the bridge figures' queue, learning offers,
 // moderation of free text, retention.
 

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely'
 import type { Database, Role } from '../../src/db/types.ts'
 import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
 import { createPoster } from '../../src/posters/queries.ts'
+import { createShareLink } from '../../src/dashboard/share-links.ts'
+import { addRegionUpdate } from '../../src/updates/queries.ts'
 import { buildTestApp } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 
@@ -58,6 +60,14 @@ const allowed: Record<string, Actor[]> = {
   // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
   'GET /admin/dashboard/:regionId': withPartners,
   'GET /admin/dashboard/:regionId/export.csv': withPartners,
+  // Share links to the dashboard (src/dashboard/share-admin-routes.ts): coordinators and admins.
+  'GET /admin/dashboard/:regionId/share': managers,
+  'POST /admin/dashboard/:regionId/share': managers,
+  'POST /admin/dashboard/:regionId/share/:linkId/revoke': managers,
+  // Public updates of a region (src/updates/admin-routes.ts): coordinators and admins.
+  'GET /admin/regions/:regionId/updates': managers,
+  'POST /admin/regions/:regionId/updates': managers,
+  'POST /admin/regions/:regionId/updates/:updateId/hide': managers,
   // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
   'GET /admin/posters/:id': withPartners,
   'GET /admin/posters/:id/poster.pdf': withPartners,
@@ -100,7 +110,7 @@ const queries: Record<string, string> = {
 const deniedAsNotFound = new Set(Object.keys(queries).concat(['GET /admin/posters/:id', 'GET /admin/posters/:id/poster.pdf', 'GET /admin/posters/:id/qr.svg', 'GET /admin/posters/:id/qr.png']))
 
 /** Invitations answer with the page that shows the new link (once), not a redirect. */
-const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users'])
+const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users', 'POST /admin/dashboard/:regionId/share'])
 
 interface Scope {
   regionId: number
@@ -111,6 +121,8 @@ interface Scope {
   posterId: number
   themeId: number
   userId: number
+  linkId: number
+  updateId: number
 }
 
 type ScopeName = 'global' | 'own' | 'other-partner' | 'other-region' | 'cross'
@@ -129,7 +141,9 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   // Accounts that may be disabled by the walk; never the ones who act.
   const member1 = await makeUser(db, 'partner', `lid1@${name.toLowerCase()}.be`, { partnerIds: [partner1] })
   const member2 = await makeUser(db, 'partner', `lid2@${name.toLowerCase()}.be`, { partnerIds: [partner2] })
-  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id }
+  const { id: linkId } = await createShareLink(db, regionId, member1)
+  const updateId = await addRegionUpdate(db, { regionId, themeId: theme.id, body: `Nieuws ${name}`, userId: member1 })
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId }
   return {
     regionId,
     first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
@@ -137,7 +151,7 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   }
 }
 
-const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations'] as const
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates'] as const
 
 /** Everything management can change, as one string (sessions and the audit log excluded). */
 async function fingerprint(db: Kysely<Database>): Promise<string> {
@@ -169,6 +183,10 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/regions/:regionId/activities/:activityId': { title: `Activiteit hernoemd ${n}`, audience: 'all', partner_id: String(scope.partnerId) },
     'POST /admin/regions/:regionId/activities/:activityId/posters': { locations: [String(scope.freeLocationId)] },
     'POST /admin/regions/:regionId/posters/:posterId/status': { status: 'paused' },
+    'POST /admin/dashboard/:regionId/share': {},
+    'POST /admin/dashboard/:regionId/share/:linkId/revoke': {},
+    'POST /admin/regions/:regionId/updates': { body: `Bericht ${n}`, theme_id: String(scope.themeId) },
+    'POST /admin/regions/:regionId/updates/:updateId/hide': { hidden: '1' },
   }
   const body = bodies[route]
   if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
@@ -184,7 +202,7 @@ function fill(url: string, scope: Scope): string {
 }
 
 const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
-const regionLevel = ['locationId', 'themeId']
+const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)

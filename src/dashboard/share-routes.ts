@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { sendMessagePage } from '../http/errors.ts'
+import { languageSwitcher, pageContext, requestLanguage } from '../http/views.ts'
+import { defaultLanguage, type Language } from '../i18n/i18n.ts'
+import { managementLanguages } from '../admin/render.ts'
+import { loadDashboard } from './dashboard.ts'
+import { parseFilters } from './filters.ts'
+import { today } from './period.ts'
+import { presentDashboard, type DashboardView } from './presentation.ts'
+import { regionDirectory } from './queries.ts'
+import { regionForShareToken } from './share-links.ts'
+
+export interface ShareOptions {
+  /** The clock (tests pin it). */
+  now?: () => Date
+}
+
+const shareParams = z.object({ token: z.string().max(100) })
+const shareQuery = z.object({
+  period: z.enum(['4w', 'quarter', 'year']).optional().catch(undefined),
+  print: z.string().max(4).optional(),
+  lang: z.string().max(16).optional(),
+})
+
+/**
+ * What a share link shows: the suppressed aggregates and nothing else. Word lists, rising
+ * words and anything derived from free text stay in the signed-in dashboard, because a
+ * link can be forwarded to anyone; filters other than the period are not offered, so a
+ * visitor cannot narrow the slice until a small group stands out.
+ */
+export type ShareView = Pick<DashboardView, 'k' | 'periodText' | 'headline' | 'weeks' | 'themes' | 'emerging' | 'breakdowns' | 'ageByLocation'>
+
+export function shareView(view: DashboardView): ShareView {
+  const { k, periodText, headline, weeks, themes, emerging, breakdowns, ageByLocation } = view
+  return { k, periodText, headline, weeks, themes, emerging, breakdowns, ageByLocation }
+}
+
+function shareLanguage(request: FastifyRequest): Language {
+  const requested = requestLanguage(request)
+  return managementLanguages.includes(requested) ? requested : defaultLanguage
+}
+
+/** `GET /r/:token`: a region's dashboard without signing in, read-only. */
+export default async function shareRoutes(app: FastifyInstance, options: ShareOptions = {}) {
+  const routes = app.withTypeProvider<ZodTypeProvider>()
+  const now = options.now ?? (() => new Date())
+
+  routes.get('/r/:token', { schema: { params: shareParams, querystring: shareQuery } }, async (request, reply) => {
+    const { token } = request.params
+    // Unknown, revoked and malformed tokens get the ordinary 404 page: nothing tells them apart.
+    const regionId = /^[\w-]{43}$/.test(token) ? await regionForShareToken(app.db, token) : undefined
+    const directory = regionId === undefined ? undefined : await regionDirectory(app.db, { regionId })
+    if (regionId === undefined || !directory) {
+      return sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+    }
+    const period = request.query.period ?? 'quarter'
+    const parsed = parseFilters({ period }, directory, today(now()))
+    const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.period)
+    if (!model) return sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+    const lang = shareLanguage(request)
+    const path = `/r/${token}`
+    const print = request.query.print === '1'
+    const params: Record<string, string> = { period }
+    const switcher = print ? [] : languageSwitcher(path, params).filter((link) => managementLanguages.includes(link.code))
+    const context = pageContext(lang, (t) => t('share.page.title', { region: directory.region.name }), switcher)
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-language', lang)
+      // The token is in the URL: never send it on to another site.
+      .header('referrer-policy', 'no-referrer')
+      .view('dashboard/share', {
+        ...context,
+        view: shareView(presentDashboard(model, lang)),
+        print,
+        period,
+        periods: (['4w', 'quarter', 'year'] as const).map((name) => ({ name, href: `${path}?${new URLSearchParams({ period: name, lang })}`, current: name === period })),
+        printHref: `${path}?${new URLSearchParams({ period, lang, print: '1' })}`,
+        backHref: `${path}?${new URLSearchParams({ period, lang })}`,
+      })
+  })
+}
