@@ -19,6 +19,7 @@ import {
 import { type Amendment, amendResponseIn, type PosterForm } from './queries.ts'
 import { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
 import { offersForResponse } from '../followup/queries.ts'
+import { publicUpdatesPath } from '../updates/queries.ts'
 import {
   ageBands,
   codeParams,
@@ -286,6 +287,8 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       return reply.header('cache-control', answer ? 'no-store' : 'private, max-age=600').view('capture/thanks', {
         ...context,
         contactLine: poster.contactLine,
+        // "What we did with your answers", when the region has posted updates.
+        resultsHref: await publicUpdatesPath(app.db, poster.regionId, lang),
         offers: offers.map((offer) => ({
           ...offer,
           languageNames: offer.languages

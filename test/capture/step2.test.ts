@@ -126,3 +126,20 @@ t.test('invalid step 2 input shows the form again with the input and a message, 
   const themes = await ctx.database.db.selectFrom('response_themes').selectAll().execute()
   t.equal(themes.length, 0)
 })
+
+t.test('the thank-you page links to the region’s "what we did with your answers" page once it has updates', async (t) => {
+  const ctx = await buildTestApp(t)
+  const fixture = await seedPoster(ctx.database)
+  const before = await ctx.app.inject({ method: 'GET', url: `/q/${fixture.code}/thanks?lang=nl` })
+  t.notMatch(before.body, 'Wat we met jullie antwoorden deden')
+  const { addRegionUpdate } = await import('../../src/updates/queries.ts')
+  const { makeUser } = await import('../auth/browser.ts')
+  const userId = await makeUser(ctx.database.db, 'coordinator', 'coord@example.be', { regionIds: [fixture.regionId] })
+  await addRegionUpdate(ctx.database.db, { regionId: fixture.regionId, themeId: null, body: 'Dankzij jullie start in maart een taalcafé.', userId })
+  const after = await ctx.app.inject({ method: 'GET', url: `/q/${fixture.code}/thanks?lang=nl` })
+  t.match(after.body, /<a href="\/regio\/[^"]+\?lang=nl">Wat we met jullie antwoorden deden<\/a>/)
+  const slug = /href="(\/regio\/[^"?]+)/.exec(after.body)![1]!
+  const page = await ctx.app.inject({ method: 'GET', url: slug })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'Dankzij jullie start in maart een taalcafé.')
+})
