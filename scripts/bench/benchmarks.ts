@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url'
 import autocannon, { type Request } from 'autocannon'
 import SQLite from 'better-sqlite3'
 import { issueFormTicket } from '../../src/capture/guard.ts'
+import { benchPosterA4, benchPosterBatch } from '../bench-posters.ts'
+import { dashboardBenchCase } from '../bench-dashboard.ts'
 import { describeStatuses, type Measurement, type Unit } from './report.ts'
 import type { ReadyMessage, StatsMessage, TargetKind } from './target-server.ts'
 
@@ -208,6 +210,24 @@ function sqliteInsert(options: RunOptions): Measurement {
   }
 }
 
+/** A benchmark measured in this process (CPU and memory, no server), in the report's shape. */
+function inProcess(name: string, unit: Unit, description: string, measure: () => Promise<{ value: number; p99Ms: number; errors: number; total: number }>): Benchmark {
+  return {
+    name,
+    unit,
+    description,
+    run: async () => ({ name, unit, ...(await measure()) }),
+  }
+}
+
+/** The dashboard's p95 in ms; its seeded database (data/bench-dashboard-*.db) is made once and reused. */
+function dashboard(responses: number): () => Promise<{ value: number; p99Ms: number; errors: number; total: number }> {
+  return async () => {
+    const result = await dashboardBenchCase(responses)
+    return { value: result.p95, p99Ms: result.p95, errors: 0, total: result.runs }
+  }
+}
+
 /** The registry: run in this order; `--only` picks a subset by name. Later issues add entries. */
 export const benchmarks: Benchmark[] = [
   {
@@ -298,6 +318,10 @@ export const benchmarks: Benchmark[] = [
     description: 'raw better-sqlite3 inserts, WAL + synchronous=FULL, one commit per group of --connections rows',
     run: async (context) => sqliteInsert(context),
   },
+  inProcess('poster_a4_pdf', 'ms', 'one bilingual A4 poster PDF with the embedded font (median ms)', benchPosterA4),
+  inProcess('posters_batch_200', 's', 'one streamed PDF of 200 A4 posters in the worker thread (s)', () => benchPosterBatch(200)),
+  inProcess('dashboard_100k', 'ms', 'the full region dashboard for one year, 100,000 answers (p95 ms)', dashboard(100_000)),
+  inProcess('dashboard_1m', 'ms', 'the full region dashboard for one year, 1,000,000 answers (p95 ms; seeds once, minutes)', dashboard(1_000_000)),
 ]
 
 const targetServer = fileURLToPath(new URL('./target-server.ts', import.meta.url))

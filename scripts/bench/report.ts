@@ -3,7 +3,8 @@
  * printed table and the PASS/FAIL lines. No I/O here, so a test can check it cheaply.
  */
 
-export type Unit = 'req/s' | 'rows/s'
+/** req/s and rows/s: throughput; ms and s: time for one operation (poster PDFs, dashboard p95). */
+export type Unit = 'req/s' | 'rows/s' | 'ms' | 's'
 
 export interface Measurement {
   name: string
@@ -45,7 +46,7 @@ export function ratioToBaseline(measurement: Measurement, measurements: Measurem
 export function toResults(measurements: Measurement[]): Results {
   return {
     results: measurements.map((m) => {
-      const entry: ResultEntry = { name: m.name, unit: m.unit, value: Math.round(m.value), p99_ms: round(m.p99Ms, 1) }
+      const entry: ResultEntry = { name: m.name, unit: m.unit, value: m.unit === 'ms' || m.unit === 's' ? round(m.value, 2) : Math.round(m.value), p99_ms: round(m.p99Ms, 1) }
       const ratio = ratioToBaseline(m, measurements)
       if (ratio !== undefined) entry.ratio = round(ratio, 2)
       return entry
