@@ -53,13 +53,18 @@ async function themesOf(db: Kysely<Database>, responseIds: number[], language: s
   return map
 }
 
-/** New requests first (oldest waiting first), then the claimed ones; or the closed ones. */
-export async function listQueue(db: Kysely<Database>, regionId: number, filter: QueueFilter, language: string, now = new Date()): Promise<QueueItem[]> {
-  let query = db
+/** Contact requests with the answer, activity and location they came from (queue and detail share it). */
+function requestsInContext(db: Kysely<Database>) {
+  return db
     .selectFrom('contact_requests')
     .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
     .innerJoin('activities', 'activities.id', 'responses.activity_id')
     .innerJoin('locations', 'locations.id', 'responses.location_id')
+}
+
+/** New requests first (oldest waiting first), then the claimed ones; or the closed ones. */
+export async function listQueue(db: Kysely<Database>, regionId: number, filter: QueueFilter, language: string, now = new Date()): Promise<QueueItem[]> {
+  let query = requestsInContext(db)
     .select([
       'contact_requests.id',
       'contact_requests.response_id',
@@ -113,11 +118,7 @@ export interface RequestDetail extends QueueItem {
 
 /** One request without its contact details; undefined when it is not in this region. */
 export async function findRequest(db: Kysely<Database>, regionId: number, id: number, language: string, now = new Date()): Promise<RequestDetail | undefined> {
-  const row = await db
-    .selectFrom('contact_requests')
-    .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
-    .innerJoin('activities', 'activities.id', 'responses.activity_id')
-    .innerJoin('locations', 'locations.id', 'responses.location_id')
+  const row = await requestsInContext(db)
     .select([
       'contact_requests.id',
       'contact_requests.response_id',
