@@ -206,11 +206,14 @@ export interface RollupPosterThemeDayTable {
 
 /** The month twins: the same rows with `month` (`YYYY-MM`) instead of `day`. */
 export type MonthOf<T extends { day: string }> = Omit<T, 'day'> & { month: string }
+/** The year twin of the poster grain (migrations/011_rollup_years.ts): `year` (`YYYY`). */
+export type YearOf<T extends { day: string }> = Omit<T, 'day'> & { year: string }
 
 export interface Database {
   rollup_region_days: RollupRegionDayTable
   rollup_poster_days: RollupPosterDayTable
   rollup_poster_months: MonthOf<RollupPosterDayTable>
+  rollup_poster_years: YearOf<RollupPosterDayTable>
   rollup_region_theme_days: RollupRegionThemeDayTable
   rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
   rollup_poster_theme_days: RollupPosterThemeDayTable
