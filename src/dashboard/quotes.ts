@@ -17,14 +17,13 @@ import { brusselsDay } from './rollups.ts'
  * A quote carries its themes and at most its month — never the day, the hour, the
  * activity, the location, the poster or the age band, which together with a filter could
  * point at one person. The month is left out as well when fewer than k answers of the
- * slice fall in that month. Share links and the public page never show quotes: a link can
- * be forwarded to anyone, and free text stays with the people who work with it.
+ * slice fall in that month. Share links, the print view and the public page never show
+ * quotes: a link or a printout can be passed on to anyone, and free text stays with the
+ * people who work with it.
  */
 
 /** The newest quotes shown on the page. */
 export const quoteLimit = 6
-/** On the one-page print view, beside the charts. */
-export const printQuoteLimit = 3
 
 export interface DashboardQuote {
   responseId: number

@@ -9,7 +9,7 @@ import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
 import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
-import { dashboardQuotes, presentQuotes, printQuoteLimit } from './quotes.ts'
+import { dashboardQuotes, presentQuotes } from './quotes.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
 
 /**
@@ -91,8 +91,9 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       )
       const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
       const print = request.query.print === '1'
-      // Approved quotes of this slice (only here: not in the CSV, nor on share links).
-      const quotes = presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.period, model, print ? printQuoteLimit : undefined), model, lang)
+      // Approved quotes of this slice: on screen only. Not in the CSV, on share links or on
+      // paper (a printout travels as far as a share link, and the one page is full already).
+      const quotes = print ? undefined : presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.period, model), model, lang)
       return reply
         .code(notices.length > 0 ? 400 : 200)
         .header('cache-control', 'private, no-store')
