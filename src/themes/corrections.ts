@@ -132,18 +132,27 @@ export async function themesOf(db: Kysely<Database>, responseIds: readonly numbe
   return byResponse
 }
 
-/**
- * Words that keep coming back in texts the keywords do not place: candidates for new
- * keywords. The same word rules as the dashboard's word lists (no stopwords, nothing with a
- * digit or an @), counted once per text so that one long text cannot dominate.
- */
-export function keywordSuggestions(texts: readonly string[], limit = 12): { word: string; count: number }[] {
+function textsPerWord(texts: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>()
   for (const text of texts) {
     for (const word of new Set(textTerms(text).words)) counts.set(word, (counts.get(word) ?? 0) + 1)
   }
+  return counts
+}
+
+/**
+ * Words that keep coming back in texts the keywords do not place: candidates for new
+ * keywords. The same word rules as the dashboard's word lists (no stopwords, nothing with a
+ * digit or an @), counted once per text so that one long text cannot dominate. Words that
+ * are just as common in the texts the keywords did place ("zaterdag", "leuk") say nothing
+ * about a missing theme and are left out: a word must be at least twice as frequent here.
+ */
+export function keywordSuggestions(texts: readonly string[], placed: readonly string[] = [], limit = 12): { word: string; count: number }[] {
+  const counts = textsPerWord(texts)
+  const elsewhere = textsPerWord(placed)
+  const rate = (count: number, of: number) => (of === 0 ? 0 : count / of)
   return [...counts]
-    .filter(([, count]) => count >= 2)
+    .filter(([word, count]) => count >= 2 && rate(count, texts.length) > 2 * rate(elsewhere.get(word) ?? 0, placed.length))
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
     .map(([word, count]) => ({ word, count }))

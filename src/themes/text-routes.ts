@@ -66,9 +66,10 @@ export default async function textRoutes(app: FastifyInstance, options: TextRout
     const until = today(now())
     const period = namedPeriod(state.period, until)
     const window = { from: dayStartUtc(period.from), to: dayStartUtc(addDays(period.to, 1)) }
-    const [listed, unclassified, themes] = await Promise.all([
+    const [listed, unclassified, recent, themes] = await Promise.all([
       listTexts(app.db, region.id, { ...window, unclassified: state.show === 'unclassified', limit: pageSize }),
       listTexts(app.db, region.id, { ...window, unclassified: true, limit: suggestionWindow }),
+      listTexts(app.db, region.id, { ...window, unclassified: false, limit: suggestionWindow }),
       app.db.selectFrom('themes').selectAll().where('region_id', '=', region.id).orderBy('position').orderBy('id').execute(),
     ])
     const labels = new Map(themes.map((theme) => [theme.id, themeLabel(theme, lang)]))
@@ -101,7 +102,10 @@ export default async function textRoutes(app: FastifyInstance, options: TextRout
         total: listed.total,
         shown: rows.length,
         unclassifiedCount: unclassified.total,
-        suggestions: keywordSuggestions(unclassified.rows.map((row) => row.text)),
+        suggestions: keywordSuggestions(
+          unclassified.rows.map((row) => row.text),
+          recent.rows.filter((row) => row.themes.some((theme) => theme.source !== 'chosen')).map((row) => row.text),
+        ),
         keywordPages: visible.map((theme) => ({ label: labels.get(theme.id)!, href: `/admin/regions/${region.id}/themes/${theme.id}` })),
         show: state.show,
         period: state.period,

@@ -263,3 +263,11 @@ t.test('bad input gets the page with a message and changes nothing', async (t) =
     t.ok(listedIds(res.body).includes(schaken), `${query}: the list is still shown`)
   }
 })
+
+t.test('keyword suggestions: words common in unplaced texts, not words common everywhere', async (t) => {
+  const { keywordSuggestions } = await import('../../src/themes/corrections.ts')
+  const unplaced = ['schaken op zaterdag', 'schaken met opa', 'zaterdag dammen', 'bel 0474 12 34 56 voor schaken']
+  const placed = ['naaien op zaterdag', 'breien op zaterdag', 'koken']
+  t.same(keywordSuggestions(unplaced, placed), [{ word: 'schaken', count: 3 }], '"zaterdag" is as common where keywords did fit; digits never surface')
+  t.same(keywordSuggestions(['dammen', 'schaken'], []), [], 'a word in one text only is no pattern yet')
+})
