@@ -2,7 +2,7 @@ import { type Kysely, PostgresAdapter } from 'kysely'
 import type { Database, ThemeSource } from '../db/types.ts'
 import { applyStepTwo, readRollupState } from '../dashboard/rollups.ts'
 import { maskContacts } from '../followup/masking.ts'
-import { textTerms } from './classify.ts'
+import { classify, textTerms, type ThemeMatch, type ThemeMatcher } from './classify.ts'
 
 /**
  * Free text → themes, corrected by a person. The classifier (classify.ts) is only as good
@@ -34,6 +34,8 @@ export interface TextRow {
   text: string
   redacted: boolean
   themes: TextTheme[]
+  /** What the region's keywords find in the text today (they may have changed since it came in). */
+  matches: ThemeMatch[]
   reviewedAt: string | null
 }
 
@@ -41,10 +43,19 @@ export interface TextListOptions {
   /** ISO timestamps: inclusive start, exclusive end. */
   from: string
   to: string
-  /** Only texts without a theme from the text (and not yet reviewed). */
+  /**
+   * Only the texts the keywords do not place: no theme from the text, not reviewed by a
+   * coordinator, and nothing the region's keywords match today. (A match on a theme the
+   * person also ticked is stored as their choice, so the stored rows alone cannot tell.)
+   */
   unclassified: boolean
+  /** The region's keywords as they are now. */
+  matcher: ThemeMatcher
   limit?: number
 }
+
+/** How many candidate texts an unclassified list reads and classifies (newest first). */
+const unclassifiedScan = 2000
 
 /**
  * The region's free texts in a time window, newest first, as staff may see them: hidden
@@ -53,6 +64,7 @@ export interface TextListOptions {
  * are gone with their `free_text`.
  */
 export async function listTexts(db: Kysely<Database>, regionId: number, options: TextListOptions): Promise<{ rows: TextRow[]; total: number }> {
+  const limit = options.limit ?? 50
   let base = db
     .selectFrom('responses')
     .innerJoin('activities', 'activities.id', 'responses.activity_id')
@@ -78,22 +90,35 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
         ),
       )
   }
-  const [rows, count] = await Promise.all([
-    base
-      .select([
-        'responses.id as responseId',
-        'responses.created_at as createdAt',
-        'responses.free_text',
-        'activities.title as activity',
-        'response_moderation.redacted_text',
-        'response_theme_reviews.reviewed_at as reviewedAt',
-      ])
-      .orderBy('responses.created_at', 'desc')
-      .orderBy('responses.id', 'desc')
-      .limit(options.limit ?? 50)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
-  ])
+  const read = base
+    .select([
+      'responses.id as responseId',
+      'responses.created_at as createdAt',
+      'responses.free_text',
+      'activities.title as activity',
+      'response_moderation.redacted_text',
+      'response_theme_reviews.reviewed_at as reviewedAt',
+    ])
+    .orderBy('responses.created_at', 'desc')
+    .orderBy('responses.id', 'desc')
+  let rows: Awaited<ReturnType<typeof read.execute>>
+  let total: number
+  // The keywords run on the text as written (as at step 2), never on a masked copy.
+  const matchesOf = new Map<number, ThemeMatch[]>()
+  if (options.unclassified) {
+    const candidates = await read.limit(unclassifiedScan).execute()
+    const unplaced = candidates.filter((row) => {
+      const found = classify(row.free_text ?? '', options.matcher)
+      matchesOf.set(row.responseId, found)
+      return found.length === 0
+    })
+    total = unplaced.length
+    rows = unplaced.slice(0, limit)
+  } else {
+    const [page, count] = await Promise.all([read.limit(limit).execute(), base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()])
+    rows = page
+    total = Number(count.n)
+  }
   const themes = await themesOf(
     db,
     rows.map((row) => row.responseId),
@@ -106,9 +131,10 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
       text: maskContacts(row.redacted_text ?? row.free_text ?? ''),
       redacted: row.redacted_text !== null,
       themes: themes.get(row.responseId) ?? [],
+      matches: matchesOf.get(row.responseId) ?? classify(row.free_text ?? '', options.matcher),
       reviewedAt: row.reviewedAt,
     })),
-    total: Number(count.n),
+    total,
   }
 }
 

@@ -8,7 +8,8 @@ import type { Region, ThemeSource } from '../db/types.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 import { requestLanguage } from '../http/views.ts'
 import { correctThemes, keywordSuggestions, listTexts, maxCorrectedThemes, type TextRow } from './corrections.ts'
-import { listVisibleThemes, themeLabel } from './queries.ts'
+import { compileThemes } from './classify.ts'
+import { themeLabel } from './queries.ts'
 
 const shows = ['unclassified', 'all'] as const
 const periods = ['4w', 'quarter', 'year'] as const
@@ -66,16 +67,18 @@ export default async function textRoutes(app: FastifyInstance, options: TextRout
     const until = today(now())
     const period = namedPeriod(state.period, until)
     const window = { from: dayStartUtc(period.from), to: dayStartUtc(addDays(period.to, 1)) }
-    const [listed, unclassified, recent, themes] = await Promise.all([
-      listTexts(app.db, region.id, { ...window, unclassified: state.show === 'unclassified', limit: pageSize }),
-      listTexts(app.db, region.id, { ...window, unclassified: true, limit: suggestionWindow }),
-      listTexts(app.db, region.id, { ...window, unclassified: false, limit: suggestionWindow }),
-      app.db.selectFrom('themes').selectAll().where('region_id', '=', region.id).orderBy('position').orderBy('id').execute(),
-    ])
+    const themes = await app.db.selectFrom('themes').selectAll().where('region_id', '=', region.id).orderBy('position').orderBy('id').execute()
     const labels = new Map(themes.map((theme) => [theme.id, themeLabel(theme, lang)]))
     const visible = themes.filter((theme) => theme.hidden === 0)
+    // The keywords as the citizen form uses them now (visible themes only).
+    const matcher = compileThemes(visible)
+    const [unclassified, recent] = await Promise.all([
+      listTexts(app.db, region.id, { ...window, unclassified: true, matcher, limit: suggestionWindow }),
+      listTexts(app.db, region.id, { ...window, unclassified: false, matcher, limit: suggestionWindow }),
+    ])
+    const listed = state.show === 'unclassified' ? unclassified : recent
     const base = `/admin/regions/${region.id}/texts`
-    const rows = listed.rows.map((row: TextRow) => {
+    const rows = listed.rows.slice(0, pageSize).map((row: TextRow) => {
       const attached = new Set(row.themes.map((theme) => theme.themeId))
       const chosen = new Set(row.themes.filter((theme) => theme.source === 'chosen').map((theme) => theme.themeId))
       const failed = state.failed?.responseId === row.responseId ? state.failed : undefined
@@ -83,7 +86,15 @@ export default async function textRoutes(app: FastifyInstance, options: TextRout
       return {
         ...row,
         date: row.createdAt.slice(0, 10),
-        themes: row.themes.map((theme) => ({ ...theme, label: labels.get(theme.themeId) ?? `#${theme.themeId}`, why: why(theme.source) })),
+        themes: row.themes.map((theme) => ({
+          ...theme,
+          label: labels.get(theme.themeId) ?? `#${theme.themeId}`,
+          why: why(theme.source),
+          // A match on a theme the person also ticked is stored as their choice: say it matched too.
+          matched: theme.matched ?? row.matches.find((match) => match.themeId === theme.themeId)?.matched ?? null,
+        })),
+        // Keywords added since the text came in may place it now; those are not counted until set here.
+        newMatches: row.matches.filter((match) => !attached.has(match.themeId)).map((match) => ({ label: labels.get(match.themeId) ?? `#${match.themeId}`, matched: match.matched })),
         // The region's visible themes, and any hidden one this answer already has.
         options: themes
           .filter((theme) => theme.hidden === 0 || attached.has(theme.id))
@@ -104,7 +115,7 @@ export default async function textRoutes(app: FastifyInstance, options: TextRout
         unclassifiedCount: unclassified.total,
         suggestions: keywordSuggestions(
           unclassified.rows.map((row) => row.text),
-          recent.rows.filter((row) => row.themes.some((theme) => theme.source !== 'chosen')).map((row) => row.text),
+          recent.rows.filter((row) => row.matches.length > 0).map((row) => row.text),
         ),
         keywordPages: visible.map((theme) => ({ label: labels.get(theme.id)!, href: `/admin/regions/${region.id}/themes/${theme.id}` })),
         show: state.show,

@@ -81,6 +81,8 @@ t.test('the list shows exactly the unclassified texts a coordinator may see', as
   const erased = await answer(db, world, { text: 'schaken op vrijdag' })
   await db.updateTable('responses').set({ free_text: null }).where('id', '=', erased).execute()
   const old = await answer(db, world, { text: 'schaken vroeger', daysAgo: 200 })
+  // The keyword matches the theme the person also ticked: stored as their choice, yet placed.
+  const matchedChoice = await answer(db, world, { text: 'beter met de computer', chosen: ['digitaal'], daysAgo: 4 })
   await answer(db, other, { text: 'schaken in een andere regio' })
 
   const page = await coordinator.get(`/admin/regions/${world.regionId}/texts`)
@@ -98,13 +100,22 @@ t.test('the list shows exactly the unclassified texts a coordinator may see', as
   t.ok(page.body.indexOf(`id="text-${plain}"`) < page.body.indexOf(`id="text-${withChoice}"`), 'newest first')
 
   const all = await coordinator.get(`/admin/regions/${world.regionId}/texts?show=all`)
-  t.same(listedIds(all.body), [classified, plain, withChoice, redacted].sort((a, b) => a - b), 'all texts of the period')
+  t.same(listedIds(all.body), [classified, plain, withChoice, redacted, matchedChoice].sort((a, b) => a - b), 'all texts of the period')
   t.match(all.body, 'gevonden woord: ‘naaien’', 'a classification says why')
+  t.match(all.body, 'zelf gekozen door de persoon, gevonden woord: ‘computer’', 'also when the person ticked the same theme')
   const year = await coordinator.get(`/admin/regions/${world.regionId}/texts?period=year`)
   t.ok(listedIds(year.body).includes(old), 'a wider period lists older texts')
   const english = await coordinator.get(`/admin/regions/${world.regionId}/texts?show=all&lang=en`)
   t.match(english.body, 'matched: ‘naaien’')
   t.match(english.body, 'Free text and themes')
+
+  // A keyword added later: the texts it places leave the list, and say what it would count.
+  const hobby = world.themes.find((theme) => theme.slug === 'samenleving-erfgoed')!.id
+  await db.updateTable('themes').set({ keywords: JSON.stringify({ nl: ['schaken'] }) }).where('id', '=', hobby).execute()
+  const afterKeyword = await coordinator.get(`/admin/regions/${world.regionId}/texts`)
+  t.same(listedIds(afterKeyword.body), [], 'every text the new keyword places leaves the unclassified list')
+  const placedNow = await coordinator.get(`/admin/regions/${world.regionId}/texts?show=all&lang=nl`)
+  t.match(placedNow.body, /De trefwoorden van nu vinden ook[^<]*Samenleving en erfgoed \(gevonden woord: ‘schaken’\)/, 'and the full list says what the keywords find now')
 
   const region = await coordinator.get(`/admin/regions/${world.regionId}`)
   for (const href of [`/admin/dashboard/${world.regionId}`, `/admin/regions/${world.regionId}/texts`, `/admin/regions/${world.regionId}/updates`, `/admin/dashboard/${world.regionId}/share`, `/admin/regions/${world.regionId}/moderation`]) {
