@@ -9,6 +9,7 @@ import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
 import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
+import { dashboardQuotes, presentQuotes } from './quotes.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
 
 /**
@@ -89,6 +90,10 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
         t(notice.key, notice.values?.name ? { name: t(`dashboard.filter.${notice.values.name}` as MessageKey) } : notice.values),
       )
       const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+      const print = request.query.print === '1'
+      // Approved quotes of this slice: on screen only. Not in the CSV, on share links or on
+      // paper (a printout travels as far as a share link, and the one page is full already).
+      const quotes = print ? undefined : presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.period, model), model, lang)
       return reply
         .code(notices.length > 0 ? 400 : 200)
         .header('cache-control', 'private, no-store')
@@ -110,7 +115,8 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
             ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
           },
           csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
-          print: request.query.print === '1',
+          quotes,
+          print,
           printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
           backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           // Share links are made for the whole region, by the people who manage it.

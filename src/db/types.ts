@@ -465,3 +465,17 @@ export interface Database extends FollowupTables {}
 export type ContactRequest = Selectable<ContactRequestTable>
 export type NewContactRequest = Insertable<ContactRequestTable>
 export type Offer = Selectable<OfferTable>
+
+// Theme corrections (migration 010): a coordinator reviewed a response's free text.
+export interface ResponseThemeReviewTable {
+  response_id: number
+  reviewed_by: number | null
+  reviewed_at: string
+}
+
+export interface ThemeReviewTables {
+  response_theme_reviews: ResponseThemeReviewTable
+}
+
+/** Merged into Database above, like the follow-up tables. */
+export interface Database extends ThemeReviewTables {}

@@ -68,6 +68,9 @@ const allowed: Record<string, Actor[]> = {
   'GET /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates/:updateId/hide': managers,
+  // Free texts and their themes (src/themes/text-routes.ts): the people who edit the keywords.
+  'GET /admin/regions/:regionId/texts': managers,
+  'POST /admin/regions/:regionId/texts/:responseId/themes': managers,
   // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
   'GET /admin/posters/:id': withPartners,
   'GET /admin/posters/:id/poster.pdf': withPartners,
@@ -123,6 +126,7 @@ interface Scope {
   userId: number
   linkId: number
   updateId: number
+  responseId: number
 }
 
 type ScopeName = 'global' | 'own' | 'other-partner' | 'other-region' | 'cross'
@@ -143,7 +147,12 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   const member2 = await makeUser(db, 'partner', `lid2@${name.toLowerCase()}.be`, { partnerIds: [partner2] })
   const { id: linkId } = await createShareLink(db, regionId, member1)
   const updateId = await addRegionUpdate(db, { regionId, themeId: theme.id, body: `Nieuws ${name}`, userId: member1 })
-  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId }
+  const response = await db
+    .insertInto('responses')
+    .values({ poster_id: poster1.id, region_id: regionId, partner_id: partner1, location_id: location, activity_id: activity1, created_at: new Date().toISOString(), language: 'nl', tried_new: 'yes', free_text: `Ik wil leren lassen in ${name}`, step: 2 })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, responseId: response.id }
   return {
     regionId,
     first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
@@ -151,7 +160,7 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   }
 }
 
-const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates'] as const
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'response_themes', 'response_theme_reviews'] as const
 
 /** Everything management can change, as one string (sessions and the audit log excluded). */
 async function fingerprint(db: Kysely<Database>): Promise<string> {
@@ -187,6 +196,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/dashboard/:regionId/share/:linkId/revoke': {},
     'POST /admin/regions/:regionId/updates': { body: `Bericht ${n}`, theme_id: String(scope.themeId) },
     'POST /admin/regions/:regionId/updates/:updateId/hide': { hidden: '1' },
+    'POST /admin/regions/:regionId/texts/:responseId/themes': { themes: [String(scope.themeId)] },
   }
   const body = bodies[route]
   if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
@@ -202,7 +212,7 @@ function fill(url: string, scope: Scope): string {
 }
 
 const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
-const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId']
+const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'responseId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)
