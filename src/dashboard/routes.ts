@@ -10,6 +10,7 @@ import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
+import { sendReportPdf } from './report-routes.ts'
 
 /**
  * Who may see which dashboards. The accounts feature decides; this plugin only asks.
@@ -110,6 +111,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
             ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
           },
           csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
+          pdfHref: `${path}/report.pdf?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           print: request.query.print === '1',
           printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
           backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
@@ -137,6 +139,20 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'private, no-store')
         .send(dashboardCsv(model, lang))
+    },
+  )
+
+  // The one-page report as a PDF (src/dashboard/report-routes.ts), with the page's filters.
+  routes.get(
+    '/dashboard/:regionId/report.pdf',
+    { schema: { params: regionParams, querystring: dashboardQuery } },
+    async (request, reply) => {
+      const prepared = await prepare(request, reply, request.params, request.query)
+      if (!prepared) return reply
+      const { scope, directory, parsed, model } = prepared
+      const lang = dashboardLanguage(request)
+      const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+      return sendReportPdf(app, request, reply, { lang, directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
     },
   )
 }
