@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sendMessagePage } from '../http/errors.ts'
 import { type Language, type MessageKey, translator } from '../i18n/i18n.ts'
+import { warmPosterFont } from '../posters/fonts.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import { presentDashboard } from './presentation.ts'
@@ -17,6 +18,18 @@ export interface ReportRequest {
   titleKey: 'dashboard.title' | 'share.page.title'
   /** For a partner member's report: their organisation. */
   partnerName?: string
+}
+
+/**
+ * Reports are drawn on the main thread: about 15–35 ms of CPU once the font is warm
+ * (measured in test/dashboard/report-pdf.test.ts), one request at a time, by a
+ * coordinator. But the first text laid out with Noto Sans costs about 500 ms (fontkit
+ * reads its layout tables; see posters/fonts.ts), and the poster worker's warm font is
+ * in another thread. So the plugins that draw reports pay that once at start-up, before
+ * the server listens, not in the middle of citizens' answers.
+ */
+export function warmReportFont(app: FastifyInstance): void {
+  app.addHook('onReady', async () => warmPosterFont())
 }
 
 /**

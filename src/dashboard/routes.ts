@@ -10,7 +10,7 @@ import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
-import { sendReportPdf } from './report-routes.ts'
+import { sendReportPdf, warmReportFont } from './report-routes.ts'
 
 /**
  * Who may see which dashboards. The accounts feature decides; this plugin only asks.
@@ -43,6 +43,7 @@ const regionParams = z.object({ regionId: z.string().regex(/^\d{1,9}$/) })
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
+  warmReportFont(app)
 
   async function scopeFor(request: FastifyRequest, reply: FastifyReply, regionId: number): Promise<DashboardScope | undefined> {
     const access = await options.access(request)

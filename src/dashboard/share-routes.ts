@@ -10,7 +10,7 @@ import { parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { presentDashboard, type DashboardView } from './presentation.ts'
 import { regionDirectory } from './queries.ts'
-import { sendReportPdf } from './report-routes.ts'
+import { sendReportPdf, warmReportFont } from './report-routes.ts'
 import { regionForShareToken } from './share-links.ts'
 
 export interface ShareOptions {
@@ -48,6 +48,7 @@ function shareLanguage(request: FastifyRequest): Language {
 export default async function shareRoutes(app: FastifyInstance, options: ShareOptions = {}) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
+  warmReportFont(app)
 
   /** The share link's region and its dashboard, or a 404 page already sent. */
   async function openShare(request: FastifyRequest, reply: FastifyReply, token: string, requestedPeriod: SharePeriod | undefined) {

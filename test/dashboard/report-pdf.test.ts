@@ -117,6 +117,18 @@ t.test('the dashboard PDF is one A4 page with the dashboard model’s numbers', 
   t.notMatch(text, canary, 'no words from free text, not even in the signed-in report')
   t.notMatch(text, 'Woorden')
 
+  // The whole request (queries, model, PDF) against the page itself, for the notes.
+  const timed = async (url: string) => {
+    const before = process.cpuUsage()
+    await app.inject({ url })
+    const used = process.cpuUsage(before)
+    return (used.user + used.system) / 1000
+  }
+  const pageMs = await timed(`/plugin/dashboard/${world.regionId}?period=4w`)
+  const firstPdfMs = await timed(`/plugin/dashboard/${world.regionId}/report.pdf?period=4w`)
+  const pdfMs = await timed(`/plugin/dashboard/${world.regionId}/report.pdf?period=4w`)
+  t.comment(`GET dashboard page ${pageMs.toFixed(0)} ms, GET report.pdf ${pdfMs.toFixed(0)} ms (first one ${firstPdfMs.toFixed(0)} ms; CPU time)`)
+
   const english = await app.inject({ url: `/plugin/dashboard/${world.regionId}/report.pdf?period=4w&lang=en` })
   t.match(await pdfLines(english.rawPayload), 'Last 4 weeks: 2026-10-31 to 2026-11-27, compared with')
 })
@@ -225,14 +237,19 @@ t.test('a crowded region still fits one page; drawing time', async (t) => {
   t.match(text, /^Kerk Bree < 5 – –$/m, 'locations with answers come before empty ones')
   t.match(text, /^Campus Tongeren 122 /m)
 
-  const times: number[] = []
+  // CPU time, not wall-clock time: this machine is shared, and the wall clock measures the neighbours.
+  const cpu: number[] = []
+  const wall: number[] = []
   for (let i = 0; i < 15; i++) {
     const started = performance.now()
+    const before = process.cpuUsage()
     await reportPdf(input)
-    times.push(performance.now() - started)
+    const used = process.cpuUsage(before)
+    cpu.push((used.user + used.system) / 1000)
+    wall.push(performance.now() - started)
   }
-  times.sort((a, b) => a - b)
-  const median = times[Math.floor(times.length / 2)]!
-  t.comment(`report PDF: median ${median.toFixed(1)} ms, slowest ${times.at(-1)!.toFixed(1)} ms, ${pdf.length} bytes`)
-  t.ok(median < 200, `drawn in well under 200 ms (median ${median.toFixed(1)} ms)`)
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  t.comment(`report PDF: median ${median(cpu).toFixed(1)} ms CPU, ${median(wall).toFixed(1)} ms wall (slowest ${Math.max(...wall).toFixed(1)} ms), ${pdf.length} bytes`)
+  const medianCpu = median(cpu)
+  t.ok(medianCpu < 200, `drawn in well under 200 ms of CPU (median ${medianCpu.toFixed(1)} ms)`)
 })
