@@ -11,6 +11,7 @@ import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
 import { dashboardQuotes, presentQuotes } from './quotes.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
+import { sendReportPdf, warmReportFont } from './report-routes.ts'
 
 /**
  * Who may see which dashboards. The accounts feature decides; this plugin only asks.
@@ -43,6 +44,7 @@ const regionParams = z.object({ regionId: z.string().regex(/^\d{1,9}$/) })
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
+  warmReportFont(app)
 
   async function scopeFor(request: FastifyRequest, reply: FastifyReply, regionId: number): Promise<DashboardScope | undefined> {
     const access = await options.access(request)
@@ -117,6 +119,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
           csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
           quotes,
           print,
+          pdfHref: `${path}/report.pdf?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
           backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           // Share links are made for the whole region, by the people who manage it.
@@ -143,6 +146,20 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'private, no-store')
         .send(dashboardCsv(model, lang))
+    },
+  )
+
+  // The one-page report as a PDF (src/dashboard/report-routes.ts), with the page's filters.
+  routes.get(
+    '/dashboard/:regionId/report.pdf',
+    { schema: { params: regionParams, querystring: dashboardQuery } },
+    async (request, reply) => {
+      const prepared = await prepare(request, reply, request.params, request.query)
+      if (!prepared) return reply
+      const { scope, directory, parsed, model } = prepared
+      const lang = dashboardLanguage(request)
+      const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+      return sendReportPdf(app, request, reply, { lang, directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
     },
   )
 }

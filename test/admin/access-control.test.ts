@@ -60,6 +60,7 @@ const allowed: Record<string, Actor[]> = {
   // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
   'GET /admin/dashboard/:regionId': withPartners,
   'GET /admin/dashboard/:regionId/export.csv': withPartners,
+  'GET /admin/dashboard/:regionId/report.pdf': withPartners,
   // Share links to the dashboard (src/dashboard/share-admin-routes.ts): coordinators and admins.
   'GET /admin/dashboard/:regionId/share': managers,
   'POST /admin/dashboard/:regionId/share': managers,
