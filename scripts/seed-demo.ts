@@ -4,6 +4,8 @@ import type { AgeBand, Audience, Database, NewResponse, PosterStatus, TriedNew }
 import { createPoster, setPosterStatus } from '../src/posters/queries.ts'
 import { listVisibleThemes } from '../src/themes/queries.ts'
 import { type DemoActivity, type DemoRegion, type DemoText, demoRegions, freeTexts, generalTexts, textTails } from './seed-demo-data.ts'
+import { rebuildRollups } from '../src/dashboard/rollups.ts'
+import { classify, compileThemes, storeTextThemes } from '../src/themes/classify.ts'
 
 /**
  * Seeds the demo world (scripts/seed-demo-data.ts) and a chosen number of plausible
@@ -213,6 +215,15 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions = {}):
     }
   }
   summary.responses += await insertResponses(db, pending)
+
+  // What the answer route does as each answer comes in: free text classified with the
+  // region's keywords, and the dashboard rollups. Here once, for the seeded regions.
+  for (const regionId of regionIds) {
+    const matcher = compileThemes(await listVisibleThemes(db, regionId))
+    const texts = await db.selectFrom('responses').select(['id', 'free_text']).where('region_id', '=', regionId).where('free_text', 'is not', null).execute()
+    for (const text of texts) await storeTextThemes(db, text.id, classify(text.free_text!, matcher))
+    await rebuildRollups(db, regionId)
+  }
   return summary
 }
 

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { ensureRollups } from './dashboard/rollups.ts'
 import { closeGracefullyOnSignal } from './ops/shutdown.ts'
 import { openMigratedDatabase, startupFailureLine } from './ops/startup.ts'
 
@@ -20,6 +21,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   } else {
     database = await openMigratedDatabase(config.databaseUrl)
   }
+  // A database that had answers before the dashboard rollups existed gets them filled once.
+  await ensureRollups(database.db)
   const app = await buildApp(config, { database })
   app.addHook('onClose', () => database.close())
   closeGracefullyOnSignal(app)

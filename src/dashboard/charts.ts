@@ -118,7 +118,7 @@ export function columnChart(id: string, bars: readonly Bar[], text: ChartText): 
 
 const barSizes = {
   wide: { width: 720, rowHeight: 26, labelWidth: 240, valueWidth: 64, font: 13, chars: 34 },
-  compact: { width: 260, rowHeight: 13, labelWidth: 118, valueWidth: 34, font: 8.5, chars: 26 },
+  compact: { width: 260, rowHeight: 13, labelWidth: 136, valueWidth: 34, font: 8.5, chars: 25 },
 } as const
 
 function drawBars(id: string, bars: readonly Bar[], text: ChartText, name: 'wide' | 'compact'): string {

@@ -61,3 +61,30 @@ t.test('the dashboard and the share page print on one A4 page', { skip: !existsS
     await page.close()
   }
 })
+
+t.test('a region with many partners, locations and activities still prints on one A4 page', { skip: !existsSync('/usr/bin/chromium') && 'no Chromium' }, async (t) => {
+  const { seedDemo } = await import('../../scripts/seed-demo.ts')
+  const { app, database } = await buildTestApp(t)
+  const summary = await seedDemo(database.db, { now: new Date('2026-11-28T12:00:00Z'), responses: 3000 })
+  const region = summary.regions[0]!
+  await app.register(dashboardRoutes, { prefix: '/demo', access: () => ({ regionIds: 'all' }), now: () => new Date('2026-11-28T12:00:00Z') })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const browser = await launchBrowser()
+  t.teardown(() => browser.close())
+  mkdirSync(artifacts, { recursive: true })
+  const page = await browser.newPage()
+  for (const period of ['quarter', 'year']) {
+    const response = await page.goto(`${address}/demo/dashboard/${region.id}?period=${period}&print=1&lang=en`)
+    t.equal(response?.status(), 200)
+    const rows = await page.locator('section[aria-labelledby="h-activity"] tbody tr').count()
+    t.ok(rows > 7, `${period}: the screen table has every activity (${rows} rows)`)
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
+    writeFileSync(new URL(`report-demo-${period}.pdf`, artifacts).pathname, pdf)
+    t.equal(pdfPages(pdf), 1, `${period}: one A4 page`)
+    await page.emulateMedia({ media: 'print' })
+    t.ok(await page.locator('section[aria-labelledby="h-activity"] tr.paper-only').isVisible(), `${period}: on paper, "and N more" stands under the activities`)
+    t.notOk(await page.locator('section.words').isVisible(), `${period}: the word lists stay on the screen`)
+    // Back to no emulation: page.pdf() prints with print media unless screen is emulated.
+    await page.emulateMedia({ media: null })
+  }
+})

@@ -55,12 +55,18 @@ t.test('the demo seed builds two regions with activities, posters and plausible 
     .selectFrom('response_themes')
     .innerJoin('responses', 'responses.id', 'response_themes.response_id')
     .innerJoin('themes', 'themes.id', 'response_themes.theme_id')
-    .select(['response_themes.response_id', 'responses.region_id', 'responses.step', 'responses.created_at', 'themes.region_id as themeRegion', 'themes.slug'])
+    .select(['response_themes.response_id', 'response_themes.source', 'responses.region_id', 'responses.step', 'responses.created_at', 'themes.region_id as themeRegion', 'themes.slug'])
     .execute()
   t.ok(links.length > 0 && links.every((l) => l.themeRegion === l.region_id && l.step === 2), "themes come from the answer's own region, in step 2")
   const perResponse = new Map<number, number>()
-  for (const link of links) perResponse.set(link.response_id, (perResponse.get(link.response_id) ?? 0) + 1)
-  t.ok(Math.max(...perResponse.values()) <= 3, 'at most three themes per answer')
+  for (const link of links.filter((l) => l.source === 'chosen')) perResponse.set(link.response_id, (perResponse.get(link.response_id) ?? 0) + 1)
+  t.ok(Math.max(...perResponse.values()) <= 3, 'at most three chosen themes per answer')
+
+  // The dashboard reads rollups: the seed fills them as the answer route would.
+  const counted = await db.selectFrom('rollup_region_days').select((eb) => eb.fn.sum<number>('responses').as('n')).executeTakeFirstOrThrow()
+  t.equal(Number(counted.n), 1500, 'every seeded answer is in the dashboard rollups')
+  const classified = await db.selectFrom('response_themes').select('matched').where('source', '=', 'text').execute()
+  t.ok(classified.length > 0 && classified.every((row) => row.matched !== null), 'free texts are classified, each with the word that matched')
 
   // Emerging: in the Westhoek, sustainability is asked for clearly more in the last six
   // weeks than in the six weeks before.
