@@ -42,6 +42,7 @@ function regionMenu(user: CurrentUser | null, regionId: number): { href: string;
     ['/themes', 'admin.themes.title', can(user, 'view', { type: 'theme', regionId })],
     ['/users', 'admin.users.title', can(user, 'view', { type: 'user', regionId })],
     ['/audit', 'admin.audit.title', can(user, 'view', { type: 'audit', regionId })],
+    ['/api-tokens', 'api.tokens.title', can(user, 'manage', { type: 'region', regionId })],
   ]
   return items.filter(([, , shown]) => shown).map(([path, label]) => ({ href: base + path, label }))
 }
