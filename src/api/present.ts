@@ -96,7 +96,7 @@ export function themesJson(model: DashboardModel, slice: Slice): z.infer<typeof 
   const k = model.k
   return {
     ...envelope(model, slice),
-    ranked: model.themes.map((row) => ({ theme: theme(row.themeId), count: cellJson(row.cell, k), share: roundShare(row.share) })),
+    ranked: model.themes.map((row) => ({ theme: theme(row.themeId), chosen: cellJson(row.cell, k), share: roundShare(row.share) })),
     emerging: model.emerging.map((row) => ({
       theme: theme(row.themeId),
       current: cellJson(row.current, k),

@@ -130,7 +130,7 @@ export const themesSchema = named(
     ranked: z.array(
       z.object({
         theme: themeRefSchema,
-        count: cellSchema,
+        chosen: cellSchema.meta({ description: 'How many answers chose this theme.' }),
         share: share.meta({ description: 'Share of the period\'s answers that chose this theme (one answer may choose up to three).' }),
       }),
     ),

@@ -5,6 +5,7 @@ import { createActivity, createLocation, createPartner, createRegion } from '../
 import { createPoster } from '../../src/posters/queries.ts'
 import { createShareLink } from '../../src/dashboard/share-links.ts'
 import { addRegionUpdate } from '../../src/updates/queries.ts'
+import { createApiToken } from '../../src/api/tokens.ts'
 import { buildTestApp } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 
@@ -68,6 +69,10 @@ const allowed: Record<string, Actor[]> = {
   'GET /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates/:updateId/hide': managers,
+  // Read-only API tokens of a region (src/api/token-admin-routes.ts): coordinators and admins.
+  'GET /admin/regions/:regionId/api-tokens': managers,
+  'POST /admin/regions/:regionId/api-tokens': managers,
+  'POST /admin/regions/:regionId/api-tokens/:tokenId/revoke': managers,
   // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
   'GET /admin/posters/:id': withPartners,
   'GET /admin/posters/:id/poster.pdf': withPartners,
@@ -110,7 +115,7 @@ const queries: Record<string, string> = {
 const deniedAsNotFound = new Set(Object.keys(queries).concat(['GET /admin/posters/:id', 'GET /admin/posters/:id/poster.pdf', 'GET /admin/posters/:id/qr.svg', 'GET /admin/posters/:id/qr.png']))
 
 /** Invitations answer with the page that shows the new link (once), not a redirect. */
-const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users', 'POST /admin/dashboard/:regionId/share'])
+const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users', 'POST /admin/dashboard/:regionId/share', 'POST /admin/regions/:regionId/api-tokens'])
 
 interface Scope {
   regionId: number
@@ -123,6 +128,7 @@ interface Scope {
   userId: number
   linkId: number
   updateId: number
+  tokenId: number
 }
 
 type ScopeName = 'global' | 'own' | 'other-partner' | 'other-region' | 'cross'
@@ -143,7 +149,8 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   const member2 = await makeUser(db, 'partner', `lid2@${name.toLowerCase()}.be`, { partnerIds: [partner2] })
   const { id: linkId } = await createShareLink(db, regionId, member1)
   const updateId = await addRegionUpdate(db, { regionId, themeId: theme.id, body: `Nieuws ${name}`, userId: member1 })
-  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId }
+  const { id: tokenId } = await createApiToken(db, { regionId, name: `Token ${name}`, userId: member1 })
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, tokenId }
   return {
     regionId,
     first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
@@ -151,7 +158,7 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   }
 }
 
-const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates'] as const
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'api_tokens'] as const
 
 /** Everything management can change, as one string (sessions and the audit log excluded). */
 async function fingerprint(db: Kysely<Database>): Promise<string> {
@@ -187,6 +194,8 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/dashboard/:regionId/share/:linkId/revoke': {},
     'POST /admin/regions/:regionId/updates': { body: `Bericht ${n}`, theme_id: String(scope.themeId) },
     'POST /admin/regions/:regionId/updates/:updateId/hide': { hidden: '1' },
+    'POST /admin/regions/:regionId/api-tokens': { name: `Token ${n}` },
+    'POST /admin/regions/:regionId/api-tokens/:tokenId/revoke': {},
   }
   const body = bodies[route]
   if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
@@ -202,7 +211,7 @@ function fill(url: string, scope: Scope): string {
 }
 
 const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
-const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId']
+const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'tokenId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)
