@@ -50,7 +50,7 @@ export class ApiProblem extends Error {
 const realm = 'Bearer realm="leervraag"'
 
 function notFound(): ApiProblem {
-  return new ApiProblem(404, 'not_found', 'There is nothing at this address for this token.')
+  return new ApiProblem(404, 'not_found', 'Nothing here: an unknown address, or a region this token does not open.')
 }
 
 /**
