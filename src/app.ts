@@ -48,6 +48,8 @@ export interface BuildOptions {
   minFillMs?: { step1: number; step2: number }
   /** How often the retention job runs inside the server (followup/retention.ts); 0 switches it off. */
   retentionIntervalMs?: number
+  /** Only for the benchmark that prices the dashboard rollups on the answer route; see ResponseWriter. */
+  withoutAnswerRollups?: boolean
 }
 
 /** Only the request line's path — never the query string (it carries answer tokens). */
@@ -103,7 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config)
   app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
   app.decorate('posterDirectory', new PosterDirectory(handle.db))
-  app.decorate('responseWriter', new ResponseWriter(handle.db))
+  app.decorate('responseWriter', new ResponseWriter(handle.db, undefined, !options.withoutAnswerRollups))
   app.decorate('amendments', new GroupCommit(handle.db))
   const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
   app.decorate('rateLimiter', rateLimiter)

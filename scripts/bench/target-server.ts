@@ -19,7 +19,8 @@ import { listVisibleThemes } from '../../src/themes/queries.ts'
  * `{ port, ... }` once listening and shuts down (removing its database) on 'stop'.
  */
 
-export type TargetKind = 'hello' | 'app'
+/** `app-no-rollups`: the same app with the dashboard rollups switched off, to price them. */
+export type TargetKind = 'hello' | 'app' | 'app-no-rollups'
 
 export interface StatsMessage {
   type: 'stats'
@@ -76,7 +77,7 @@ async function benchDatabase(kind: string): Promise<{ database: DatabaseHandle; 
   return { database: openDatabase(url), url, remove: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-async function leervraag(dbKind: string): Promise<Target & { code: string; themeId: number }> {
+async function leervraag(dbKind: string, withoutAnswerRollups = false): Promise<Target & { code: string; themeId: number }> {
   const { database, url, remove } = await benchDatabase(dbKind)
   await migrateToLatest(database.db)
   const regionId = await createRegion(database.db, { slug: 'bench', name: 'Benchmark' })
@@ -88,7 +89,7 @@ async function leervraag(dbKind: string): Promise<Target & { code: string; theme
   // The bench knows the secret so that it can mint form tickets (see capture/guard.ts)
   // for each request instead of loading the form first.
   const config = loadConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url, PUBLIC_BASE_URL: 'https://leervraag.example.be', SECRET: process.env.BENCH_SECRET })
-  const app = await buildApp(config, { database })
+  const app = await buildApp(config, { database, withoutAnswerRollups })
   return {
     app,
     code: poster.code,
@@ -111,7 +112,7 @@ async function main() {
   const kind = process.argv[2] as TargetKind
   const dbKind = process.argv[3] ?? 'sqlite'
   if (!process.send) throw new Error('target-server.ts is started by scripts/bench.ts over IPC')
-  const target: Target & { code?: string; themeId?: number } = kind === 'hello' ? await helloWorld() : await leervraag(dbKind)
+  const target: Target & { code?: string; themeId?: number } = kind === 'hello' ? await helloWorld() : await leervraag(dbKind, kind === 'app-no-rollups')
   await target.app.listen({ host: '127.0.0.1', port: 0 })
   const address = target.app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0

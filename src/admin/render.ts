@@ -29,22 +29,38 @@ export interface PageOptions {
 /** The languages the management pages are written in (admin.*.json); others fall back to Dutch. */
 export const managementLanguages: Language[] = ['nl', 'en']
 
-/** The menu of a region: only the pages this person may open. */
+/**
+ * The menu of a region: only the pages this person may open. The dashboard and its share
+ * links live under /admin/dashboard, follow-up under its own layout; they are linked here
+ * so that every page of a region can be found from the region's page.
+ */
 function regionMenu(user: CurrentUser | null, regionId: number): { href: string; label: MessageKey }[] {
   if (!user) return []
   const base = `/admin/regions/${regionId}`
+  const dashboard = `/admin/dashboard/${regionId}`
+  const manages = can(user, 'manage', { type: 'region', regionId })
+  // The same rules as the pages themselves (admin/routes.ts for the dashboard, followup/access.ts).
+  const seesDashboard = manages || (user.role === 'partner' && user.partnerIds.length === 1 && user.partnerRegionIds.includes(regionId))
+  const worksQueue = (user.role === 'coordinator' || user.role === 'bridge') && user.regionIds.includes(regionId)
   const items: [string, MessageKey, boolean][] = [
-    ['', 'admin.nav.overview', true],
-    ['/activities', 'admin.activities.title', can(user, 'view', { type: 'activity', regionId })],
-    ['/posters', 'admin.posters.title', can(user, 'view', { type: 'poster', regionId })],
-    ['/locations', 'admin.locations.title', can(user, 'manage', { type: 'location', regionId })],
-    ['/partners', 'admin.partners.title', can(user, 'view', { type: 'partner', regionId })],
-    ['/themes', 'admin.themes.title', can(user, 'view', { type: 'theme', regionId })],
-    ['/users', 'admin.users.title', can(user, 'view', { type: 'user', regionId })],
-    ['/audit', 'admin.audit.title', can(user, 'view', { type: 'audit', regionId })],
-    ['/api-tokens', 'api.tokens.title', can(user, 'manage', { type: 'region', regionId })],
+    [base, 'admin.nav.overview', true],
+    [dashboard, 'admin.nav.dashboard', seesDashboard],
+    [base + '/activities', 'admin.activities.title', can(user, 'view', { type: 'activity', regionId })],
+    [base + '/posters', 'admin.posters.title', can(user, 'view', { type: 'poster', regionId })],
+    [base + '/locations', 'admin.locations.title', can(user, 'manage', { type: 'location', regionId })],
+    [base + '/partners', 'admin.partners.title', can(user, 'view', { type: 'partner', regionId })],
+    [base + '/themes', 'admin.themes.title', can(user, 'view', { type: 'theme', regionId })],
+    [base + '/texts', 'admin.nav.texts', can(user, 'manage', { type: 'theme', regionId })],
+    [base + '/moderation', 'admin.nav.moderation', manages],
+    [base + '/followup', 'admin.nav.followup', worksQueue],
+    [base + '/offers', 'admin.nav.offers', manages],
+    [base + '/updates', 'admin.nav.updates', manages],
+    [dashboard + '/share', 'admin.nav.share', manages],
+    [base + '/api-tokens', 'api.tokens.title', manages],
+    [base + '/users', 'admin.users.title', can(user, 'view', { type: 'user', regionId })],
+    [base + '/audit', 'admin.audit.title', can(user, 'view', { type: 'audit', regionId })],
   ]
-  return items.filter(([, , shown]) => shown).map(([path, label]) => ({ href: base + path, label }))
+  return items.filter(([, , shown]) => shown).map(([href, label]) => ({ href, label }))
 }
 
 /** Renders a management page in the admin layout: language, menu, the CSRF token for its forms. */

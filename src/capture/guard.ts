@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { pooledRandomBytes } from '../auth/tokens.ts'
 
 /**
  * The citizen form's defences, none of which needs to know who anyone is.
@@ -22,7 +23,7 @@ export interface FormTicket {
 }
 
 export function issueFormTicket(secret: string, scope: string, now = Date.now()): string {
-  const payload = `${now.toString(36)}.${randomBytes(12).toString('base64url')}`
+  const payload = `${now.toString(36)}.${pooledRandomBytes(12).toString('base64url')}`
   return `${payload}.${mac(secret, scope, payload)}`
 }
 

@@ -6,7 +6,7 @@ import { limits, type Limit } from '../http/rate-limit.ts'
 import { normalizeCode } from '../posters/codes.ts'
 import { qrSvg, qrUrl } from '../posters/qr.ts'
 import { answerTokenLifetimeSeconds, signAnswerToken, verifyAnswerToken } from './answer-token.ts'
-import { faces } from './faces.ts'
+import { faceSymbol, faces } from './faces.ts'
 import {
   addToDeviceCookie,
   answeredToday,
@@ -76,6 +76,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     const context = pageContext(lang, () => stepOneQuestion(poster, lang), languageSwitcher(path))
     return app.renderPage('capture/step1', {
       ...context,
+      pageStyle: 'step1',
       poster,
       question: stepOneQuestion(poster, lang),
       action: path,
@@ -356,6 +357,8 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       .header('content-language', lang)
       .view('capture/step2', {
         ...context,
+        pageStyle: 'step2',
+        faceSymbol,
         action: `${path}?t=${token}`,
         skip: `/${mode.base}/${poster.code}/thanks?lang=${lang}`,
         // The contact opt-in: adults only, with its consent sentence in the person's language.

@@ -6,6 +6,13 @@ import { type Cell, cellText } from './suppression.ts'
  * our hands — a hidden count is never drawn at its true height (that would reveal it),
  * only marked with its "< k" text. Every chart is paired with a table of its numbers in
  * the page, and carries a title and a description for screen readers.
+ *
+ * Each chart is drawn twice, in two sizes, and CSS shows one (views/dashboard/layout.eta).
+ * An SVG scales its text with its width: the wide one (720 units) is right on a laptop,
+ * but squeezed into a phone or into a printed column of 92 mm its labels shrank to about
+ * 5 pt. The compact one is drawn in points for that column (260 units ≈ 92 mm, labels
+ * 8.5 units ≈ 8.5 pt on paper, about 10 px on a 390 px phone). The hidden copy is
+ * `display: none`, so a screen reader meets one chart, not two.
  */
 
 export function escapeXml(text: string): string {
@@ -36,31 +43,47 @@ const ink = '#1b1b1b'
 const bar = '#0b5a4a'
 const muted = '#6b6b6b'
 
-/** Vertical bars over time (answers per week); every `labelEvery`-th bar is labelled. */
-export function columnChart(id: string, bars: readonly Bar[], text: ChartText): string {
-  const width = 720
-  const height = 240
-  const left = 48
-  const right = 8
-  const top = 12
-  const bottom = 36
+interface Size {
+  width: number
+  height: number
+  left: number
+  right: number
+  top: number
+  bottom: number
+  /** Axis and bar labels, in SVG units. */
+  font: number
+  /** Room a week label needs. */
+  labelRoom: number
+}
+
+const columnSizes: Record<'wide' | 'compact', Size> = {
+  wide: { width: 720, height: 240, left: 48, right: 8, top: 12, bottom: 36, font: 12, labelRoom: 56 },
+  compact: { width: 260, height: 118, left: 24, right: 2, top: 8, bottom: 16, font: 8.5, labelRoom: 24 },
+}
+
+function svgOpen(id: string, width: number, height: number, text: ChartText, size: 'wide' | 'compact'): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" class="chart chart-${size}">` +
+    `<title id="${id}-title">${escapeXml(text.title)}</title><desc id="${id}-desc">${escapeXml(text.description)}</desc>`
+  )
+}
+
+function drawColumns(id: string, bars: readonly Bar[], text: ChartText, name: 'wide' | 'compact'): string {
+  const size = columnSizes[name]
+  const { width, height, left, right, top, bottom } = size
   const plotWidth = width - left - right
   const plotHeight = height - top - bottom
   const shownMax = Math.max(0, ...bars.filter((b) => b.cell.state === 'shown').map((b) => b.cell.value))
   const max = niceMax(Math.max(shownMax, text.k))
   const slot = bars.length > 0 ? plotWidth / bars.length : plotWidth
   const barWidth = Math.max(1, slot * 0.75)
-  const labelEvery = Math.max(1, Math.ceil(bars.length / 12))
-  const parts: string[] = []
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" class="chart">`,
-    `<title id="${id}-title">${escapeXml(text.title)}</title><desc id="${id}-desc">${escapeXml(text.description)}</desc>`,
-  )
+  const labelEvery = Math.max(1, Math.ceil(size.labelRoom / slot), Math.ceil(bars.length / 12))
+  const parts: string[] = [svgOpen(id, width, height, text, name)]
   for (const fraction of [0, 0.5, 1]) {
     const y = top + plotHeight - fraction * plotHeight
     parts.push(
       `<line x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#d8d4cc" stroke-width="1"/>`,
-      `<text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${muted}">${escapeXml(text.format(max * fraction))}</text>`,
+      `<text x="${left - size.font / 2}" y="${(y + size.font / 3).toFixed(1)}" text-anchor="end" font-size="${size.font}" fill="${muted}">${escapeXml(text.format(max * fraction))}</text>`,
     )
   }
   bars.forEach((item, index) => {
@@ -73,13 +96,14 @@ export function columnChart(id: string, bars: readonly Bar[], text: ChartText): 
     } else {
       // Hidden: a hatched stub of fixed height, never the real value.
       const label = cellText(item.cell, text.k)
+      const stub = name === 'wide' ? 6 : 3
       parts.push(
-        `<rect x="${x.toFixed(1)}" y="${(top + plotHeight - 6).toFixed(1)}" width="${barWidth.toFixed(1)}" height="6" fill="none" stroke="${muted}" stroke-dasharray="2 2"><title>${escapeXml(`${item.label}: ${label}`)}</title></rect>`,
+        `<rect x="${x.toFixed(1)}" y="${(top + plotHeight - stub).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${stub}" fill="none" stroke="${muted}" stroke-dasharray="2 2"><title>${escapeXml(`${item.label}: ${label}`)}</title></rect>`,
       )
     }
     if (index % labelEvery === 0) {
       parts.push(
-        `<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11" fill="${ink}">${escapeXml(item.label)}</text>`,
+        `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(height - bottom + size.font * 1.3).toFixed(1)}" text-anchor="middle" font-size="${size.font}" fill="${ink}">${escapeXml(item.label)}</text>`,
       )
     }
   })
@@ -87,33 +111,43 @@ export function columnChart(id: string, bars: readonly Bar[], text: ChartText): 
   return parts.join('')
 }
 
-/** Horizontal bars with their labels (themes ranked). */
-export function barChart(id: string, bars: readonly Bar[], text: ChartText): string {
-  const width = 720
-  const rowHeight = 26
-  const labelWidth = 240
-  const valueWidth = 64
-  const height = Math.max(1, bars.length) * rowHeight + 8
+/** Vertical bars over time (answers per week), wide and compact; labels only where they fit. */
+export function columnChart(id: string, bars: readonly Bar[], text: ChartText): string {
+  return drawColumns(id, bars, text, 'wide') + drawColumns(`${id}-compact`, bars, text, 'compact')
+}
+
+const barSizes = {
+  wide: { width: 720, rowHeight: 26, labelWidth: 240, valueWidth: 64, font: 13, chars: 34 },
+  compact: { width: 260, rowHeight: 13, labelWidth: 118, valueWidth: 34, font: 8.5, chars: 26 },
+} as const
+
+function drawBars(id: string, bars: readonly Bar[], text: ChartText, name: 'wide' | 'compact'): string {
+  const { width, rowHeight, labelWidth, valueWidth, font, chars } = barSizes[name]
+  const height = Math.max(1, bars.length) * rowHeight + rowHeight / 3
   const plotWidth = width - labelWidth - valueWidth
   const shownMax = Math.max(0, ...bars.filter((b) => b.cell.state === 'shown').map((b) => b.cell.value))
   const max = Math.max(shownMax, text.k, 1)
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" class="chart">`,
-    `<title id="${id}-title">${escapeXml(text.title)}</title><desc id="${id}-desc">${escapeXml(text.description)}</desc>`,
-  ]
+  const gap = rowHeight / 6
+  const parts: string[] = [svgOpen(id, width, height, text, name)]
   bars.forEach((item, index) => {
-    const y = 4 + index * rowHeight
-    const label = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label
-    parts.push(`<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end" font-size="13" fill="${ink}">${escapeXml(label)}</text>`)
+    const y = rowHeight / 6 + index * rowHeight
+    const baseline = (y + rowHeight * 0.65).toFixed(1)
+    const label = item.label.length > chars ? `${item.label.slice(0, chars - 1)}…` : item.label
+    parts.push(`<text x="${labelWidth - font / 2}" y="${baseline}" text-anchor="end" font-size="${font}" fill="${ink}">${escapeXml(label)}</text>`)
     const shown = item.cell.state === 'shown'
-    const w = shown ? (item.cell.value / max) * plotWidth : 6
+    const w = shown ? (item.cell.value / max) * plotWidth : font / 2
     parts.push(
       shown
-        ? `<rect x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${bar}"/>`
-        : `<rect x="${labelWidth}" y="${y + 4}" width="${w}" height="${rowHeight - 8}" fill="none" stroke="${muted}" stroke-dasharray="2 2"/>`,
-      `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}" font-size="13" fill="${ink}">${escapeXml(cellText(item.cell, text.k, text.format))}</text>`,
+        ? `<rect x="${labelWidth}" y="${(y + gap).toFixed(1)}" width="${w.toFixed(1)}" height="${(rowHeight - 2 * gap).toFixed(1)}" fill="${bar}"/>`
+        : `<rect x="${labelWidth}" y="${(y + gap).toFixed(1)}" width="${w}" height="${(rowHeight - 2 * gap).toFixed(1)}" fill="none" stroke="${muted}" stroke-dasharray="2 2"/>`,
+      `<text x="${(labelWidth + w + font / 2).toFixed(1)}" y="${baseline}" font-size="${font}" fill="${ink}">${escapeXml(cellText(item.cell, text.k, text.format))}</text>`,
     )
   })
   parts.push('</svg>')
   return parts.join('')
+}
+
+/** Horizontal bars with their labels (themes ranked), wide and compact. */
+export function barChart(id: string, bars: readonly Bar[], text: ChartText): string {
+  return drawBars(id, bars, text, 'wide') + drawBars(`${id}-compact`, bars, text, 'compact')
 }

@@ -153,3 +153,51 @@ export function splitPeriod(period: Period): PeriodSplit {
   }
   return first <= last ? { months: { from: first, to: last }, days } : { days }
 }
+
+/** A range of one rollup grain, added (sign 1) or taken away (sign −1). */
+export interface PeriodPiece {
+  grain: 'day' | 'month' | 'year'
+  /** `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, inclusive. */
+  from: string
+  to: string
+  sign: 1 | -1
+}
+
+const monthOf = (year: string, month: number) => `${year}-${String(month).padStart(2, '0')}`
+
+/**
+ * Whole months of one calendar year as pieces: the months themselves, or the whole year
+ * minus the months outside, whichever reads fewer month rows (a tie keeps the months).
+ */
+function monthsOfYear(year: string, first: number, last: number): PeriodPiece[] {
+  const inside = last - first + 1
+  if (inside === 12) return [{ grain: 'year', from: year, to: year, sign: 1 }]
+  const outside = 12 - inside
+  if (outside >= inside) return [{ grain: 'month', from: monthOf(year, first), to: monthOf(year, last), sign: 1 }]
+  const pieces: PeriodPiece[] = [{ grain: 'year', from: year, to: year, sign: 1 }]
+  if (first > 1) pieces.push({ grain: 'month', from: monthOf(year, 1), to: monthOf(year, first - 1), sign: -1 })
+  if (last < 12) pieces.push({ grain: 'month', from: monthOf(year, last + 1), to: monthOf(year, 12), sign: -1 })
+  return pieces
+}
+
+/**
+ * `splitPeriod` with calendar years as a third grain, for the tables that have one: the
+ * whole months are read as years where that is fewer rows. The last twelve months ending
+ * today become one month of last year plus this year minus its one month still to come
+ * (which has no rows): two months' worth of rows instead of twelve.
+ */
+export function periodPieces(period: Period, options: { years: boolean }): PeriodPiece[] {
+  const split = splitPeriod(period)
+  const pieces: PeriodPiece[] = split.days.map((days) => ({ grain: 'day', from: days.from, to: days.to, sign: days.sign }))
+  if (!split.months) return pieces
+  const { from, to } = split.months
+  if (!options.years) return [...pieces, { grain: 'month', from, to, sign: 1 }]
+  const firstYear = Number(from.slice(0, 4))
+  const lastYear = Number(to.slice(0, 4))
+  for (let year = firstYear; year <= lastYear; year++) {
+    const first = year === firstYear ? Number(from.slice(5, 7)) : 1
+    const last = year === lastYear ? Number(to.slice(5, 7)) : 12
+    pieces.push(...monthsOfYear(String(year), first, last))
+  }
+  return pieces
+}

@@ -1,7 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { AgeBand, Audience, Database, RollupMeasures } from '../db/types.ts'
 import { measureNames } from './rollups.ts'
-import { type Period, splitPeriod } from './period.ts'
+import { type Period, type PeriodPiece, periodPieces } from './period.ts'
 
 /**
  * Aggregates for the region dashboards, read from the rollups only.
@@ -97,16 +97,21 @@ export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope,
   })
 }
 
-type Grain = 'day' | 'month'
+type Grain = PeriodPiece['grain']
 
 /**
- * Runs `read` once per piece of the period: the whole months on the month rollups, the
- * loose days at either end on the day rollups. The pieces never overlap.
+ * Runs `read` once per piece of the period (see `periodPieces`): whole months (and, for
+ * tables that have them, whole years) on the coarse rollups, loose days at either end on
+ * the day rollups. A piece with sign −1 takes away what a coarser piece read beyond the
+ * period, so the signed sum is exactly the period.
  */
-async function perPiece<T>(period: Period, read: (grain: Grain, from: string, to: string) => Promise<T[]>): Promise<{ row: T; sign: number }[]> {
-  const split = splitPeriod(period)
-  const reads = split.days.map(async (days) => (await read('day', days.from, days.to)).map((row) => ({ row, sign: days.sign as number })))
-  if (split.months) reads.push(read('month', split.months.from, split.months.to).then((rows) => rows.map((row) => ({ row, sign: 1 }))))
+async function perPiece<T>(
+  period: Period,
+  read: (grain: Grain, from: string, to: string) => Promise<T[]>,
+  options: { years: boolean } = { years: false },
+): Promise<{ row: T; sign: number }[]> {
+  const pieces = periodPieces(period, options)
+  const reads = pieces.map(async (piece) => (await read(piece.grain, piece.from, piece.to)).map((row) => ({ row, sign: piece.sign as number })))
   return (await Promise.all(reads)).flat()
 }
 
@@ -126,7 +131,8 @@ export async function themeCounts(
 ): Promise<ThemePeriodCounts[]> {
   const poster = needsPosterGrain(scope, filters)
   const read = (grain: Grain, from: string, to: string) => {
-    const table = `${poster ? 'rollup_poster_theme' : 'rollup_region_theme'}_${grain}s` as const
+    // No theme table has a year grain: these reads are small, and perPiece gives them none.
+    const table = `${poster ? 'rollup_poster_theme' : 'rollup_region_theme'}_${grain as 'day' | 'month'}s` as const
     let query: AnyQuery = db.selectFrom(table).select(['theme_id', sql<string>`sum(responses)`.as('responses')])
     query = poster ? posterConditions(query, scope, filters) : query.where('region_id', '=', scope.regionId)
     return query.where(grain, '>=', from).where(grain, '<=', to).groupBy('theme_id').execute() as Promise<{ theme_id: number; responses: string }[]>
@@ -158,9 +164,14 @@ export interface PosterBandMeasures extends Measures, PosterPlace {
 /**
  * Counters per poster and age band over the period: every breakdown (location, activity,
  * partner, audience, age band, age band × location) is a regrouping of these few hundred
- * rows, so the page needs one read for all of them. Grouping by the two key columns only
- * (not the carried partner, location, activity) keeps the database's sort small; the
- * poster's place comes from `posters` (a poster keeps its activity and location for life).
+ * rows, so the page needs one read for all of them. It is the dashboard's largest read:
+ * a year of a large region is some 8,000 poster-month rows. So the period is read in
+ * signed pieces with whole years where that is fewer rows (see `periodPieces`), and the
+ * pieces are added up in one statement (`union all`, then one `group by`): the database
+ * then hands over each poster and band once, which costs more per row than scanning.
+ * Grouping by the two key columns only (not the carried partner, location, activity)
+ * keeps the sort small; the poster's place comes from `posters` (a poster keeps its
+ * activity and location for life).
  */
 export async function measuresByPosterAndBand(
   db: Kysely<Database>,
@@ -169,25 +180,28 @@ export async function measuresByPosterAndBand(
   period: Period,
   posters: ReadonlyMap<number, PosterPlace>,
 ): Promise<PosterBandMeasures[]> {
-  const rows = await perPiece(period, (grain, from, to) =>
-    posterConditions(db.selectFrom(grain === 'day' ? 'rollup_poster_days' : 'rollup_poster_months') as AnyQuery, scope, filters)
-      .select(['poster_id', 'age_band', ...sumsOfMeasures])
-      .where(grain, '>=', from)
-      .where(grain, '<=', to)
-      .groupBy(['poster_id', 'age_band'])
-      .execute() as Promise<Record<string, unknown>[]>,
+  const pieces = periodPieces(period, { years: true }).map(
+    (piece) =>
+      posterConditions(db.selectFrom(`rollup_poster_${piece.grain}s`) as AnyQuery, scope, filters)
+        .select(['poster_id', 'age_band'])
+        // The sign is a literal: a piece that takes away is the same statement every time.
+        .select(measureNames.map((name) => sql<number>`${sql.ref(name)} * ${sql.lit(piece.sign)}`.as(name)))
+        .where(piece.grain, '>=', piece.from)
+        .where(piece.grain, '<=', piece.to) as AnyQuery,
   )
+  const union = pieces.slice(1).reduce((all, piece) => all.unionAll(piece), pieces[0]!)
+  const rows = (await db
+    .selectFrom(union.as('pieces'))
+    .select(['poster_id', 'age_band', ...sumsOfMeasures] as never)
+    .groupBy(['poster_id', 'age_band'] as never)
+    .execute()) as Record<string, unknown>[]
   const merged = new Map<string, PosterBandMeasures>()
-  for (const { row, sign } of rows) {
-    const key = `${row.poster_id}|${row.age_band}`
-    let into = merged.get(key)
-    if (!into) {
-      const place = posters.get(Number(row.poster_id))
-      if (!place) continue
-      into = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
-      merged.set(key, into)
-    }
-    addInto(into, row, sign)
+  for (const row of rows) {
+    const place = posters.get(Number(row.poster_id))
+    if (!place) continue
+    const into: PosterBandMeasures = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
+    addInto(into, row)
+    merged.set(`${row.poster_id}|${row.age_band}`, into)
   }
   return [...merged.values()]
 }

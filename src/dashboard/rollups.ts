@@ -64,6 +64,7 @@ export type RollupTable =
   | 'rollup_region_days'
   | 'rollup_poster_days'
   | 'rollup_poster_months'
+  | 'rollup_poster_years'
   | 'rollup_region_theme_days'
   | 'rollup_region_theme_months'
   | 'rollup_poster_theme_days'
@@ -73,6 +74,7 @@ export const rollupTables: readonly RollupTable[] = [
   'rollup_region_days',
   'rollup_poster_days',
   'rollup_poster_months',
+  'rollup_poster_years',
   'rollup_region_theme_days',
   'rollup_region_theme_months',
   'rollup_poster_theme_days',
@@ -91,6 +93,7 @@ const shapes: Record<RollupTable, TableShape> = {
   rollup_region_days: { keys: ['region_id', 'day'], counters: measureNames, poster: false },
   rollup_poster_days: { keys: ['region_id', 'day', ...posterKeys], counters: measureNames, poster: true },
   rollup_poster_months: { keys: ['region_id', 'month', ...posterKeys], counters: measureNames, poster: true },
+  rollup_poster_years: { keys: ['region_id', 'year', ...posterKeys], counters: measureNames, poster: true },
   rollup_region_theme_days: { keys: ['region_id', 'day', 'theme_id'], counters: ['responses'], poster: false },
   rollup_region_theme_months: { keys: ['region_id', 'month', 'theme_id'], counters: ['responses'], poster: false },
   rollup_poster_theme_days: { keys: ['region_id', 'day', ...posterKeys, 'theme_id'], counters: ['responses'], poster: true },
@@ -132,6 +135,7 @@ export class RollupAccumulator {
       region_id: state.region_id,
       day,
       month: day.slice(0, 7),
+      year: day.slice(0, 4),
       poster_id: state.poster_id,
       age_band: state.age_band ?? '',
       partner_id: state.partner_id,
@@ -142,6 +146,7 @@ export class RollupAccumulator {
     this.bump('rollup_region_days', values, delta)
     this.bump('rollup_poster_days', values, delta)
     this.bump('rollup_poster_months', values, delta)
+    this.bump('rollup_poster_years', values, delta)
     const one = { responses: sign }
     for (const themeId of new Set(state.themeIds ?? [])) {
       const withTheme = { ...values, theme_id: themeId }

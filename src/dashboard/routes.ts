@@ -9,7 +9,9 @@ import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
 import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
+import { dashboardQuotes, presentQuotes } from './quotes.ts'
 import { type DashboardScope, regionDirectory } from './queries.ts'
+import { sendReportPdf, warmReportFont } from './report-routes.ts'
 
 /**
  * Who may see which dashboards. The accounts feature decides; this plugin only asks.
@@ -42,6 +44,7 @@ const regionParams = z.object({ regionId: z.string().regex(/^\d{1,9}$/) })
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
+  warmReportFont(app)
 
   async function scopeFor(request: FastifyRequest, reply: FastifyReply, regionId: number): Promise<DashboardScope | undefined> {
     const access = await options.access(request)
@@ -89,6 +92,10 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
         t(notice.key, notice.values?.name ? { name: t(`dashboard.filter.${notice.values.name}` as MessageKey) } : notice.values),
       )
       const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+      const print = request.query.print === '1'
+      // Approved quotes of this slice: on screen only. Not in the CSV, on share links or on
+      // paper (a printout travels as far as a share link, and the one page is full already).
+      const quotes = print ? undefined : presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.period, model), model, lang)
       return reply
         .code(notices.length > 0 ? 400 : 200)
         .header('cache-control', 'private, no-store')
@@ -110,7 +117,9 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
             ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
           },
           csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
-          print: request.query.print === '1',
+          quotes,
+          print,
+          pdfHref: `${path}/report.pdf?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
           backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
           // Share links are made for the whole region, by the people who manage it.
@@ -138,6 +147,20 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'private, no-store')
         .send(dashboardCsv(model, lang))
+    },
+  )
+
+  // The one-page report as a PDF (src/dashboard/report-routes.ts), with the page's filters.
+  routes.get(
+    '/dashboard/:regionId/report.pdf',
+    { schema: { params: regionParams, querystring: dashboardQuery } },
+    async (request, reply) => {
+      const prepared = await prepare(request, reply, request.params, request.query)
+      if (!prepared) return reply
+      const { scope, directory, parsed, model } = prepared
+      const lang = dashboardLanguage(request)
+      const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+      return sendReportPdf(app, request, reply, { lang, directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
     },
   )
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { sendMessagePage } from '../http/errors.ts'
@@ -10,6 +10,7 @@ import { parseFilters } from './filters.ts'
 import { today } from './period.ts'
 import { presentDashboard, type DashboardView } from './presentation.ts'
 import { regionDirectory } from './queries.ts'
+import { sendReportPdf, warmReportFont } from './report-routes.ts'
 import { regionForShareToken } from './share-links.ts'
 
 export interface ShareOptions {
@@ -18,6 +19,7 @@ export interface ShareOptions {
 }
 
 const shareParams = z.object({ token: z.string().max(100) })
+type SharePeriod = '4w' | 'quarter' | 'year'
 const shareQuery = z.object({
   period: z.enum(['4w', 'quarter', 'year']).optional().catch(undefined),
   print: z.string().max(4).optional(),
@@ -46,19 +48,31 @@ function shareLanguage(request: FastifyRequest): Language {
 export default async function shareRoutes(app: FastifyInstance, options: ShareOptions = {}) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
+  warmReportFont(app)
 
-  routes.get('/r/:token', { schema: { params: shareParams, querystring: shareQuery } }, async (request, reply) => {
-    const { token } = request.params
+  /** The share link's region and its dashboard, or a 404 page already sent. */
+  async function openShare(request: FastifyRequest, reply: FastifyReply, token: string, requestedPeriod: SharePeriod | undefined) {
     // Unknown, revoked and malformed tokens get the ordinary 404 page: nothing tells them apart.
     const regionId = /^[\w-]{43}$/.test(token) ? await regionForShareToken(app.db, token) : undefined
     const directory = regionId === undefined ? undefined : await regionDirectory(app.db, { regionId })
     if (regionId === undefined || !directory) {
-      return sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+      await sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+      return undefined
     }
-    const period = request.query.period ?? 'quarter'
+    const period = requestedPeriod ?? 'quarter'
     const parsed = parseFilters({ period }, directory, today(now()))
     const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.period)
-    if (!model) return sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+    if (!model) {
+      await sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
+      return undefined
+    }
+    return { token, directory, period, parsed, model }
+  }
+
+  routes.get('/r/:token', { schema: { params: shareParams, querystring: shareQuery } }, async (request, reply) => {
+    const opened = await openShare(request, reply, request.params.token, request.query.period)
+    if (!opened) return reply
+    const { token, directory, period, model } = opened
     const lang = shareLanguage(request)
     const path = `/r/${token}`
     const print = request.query.print === '1'
@@ -77,7 +91,16 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
         period,
         periods: (['4w', 'quarter', 'year'] as const).map((name) => ({ name, href: `${path}?${new URLSearchParams({ period: name, lang })}`, current: name === period })),
         printHref: `${path}?${new URLSearchParams({ period, lang, print: '1' })}`,
+        pdfHref: `${path}/report.pdf?${new URLSearchParams({ period, lang })}`,
         backHref: `${path}?${new URLSearchParams({ period, lang })}`,
       })
+  })
+
+  // The same report as a PDF: the share page's aggregates, nothing from free text.
+  routes.get('/r/:token/report.pdf', { schema: { params: shareParams, querystring: shareQuery } }, async (request, reply) => {
+    const opened = await openShare(request, reply, request.params.token, request.query.period)
+    if (!opened) return reply
+    reply.header('referrer-policy', 'no-referrer')
+    return sendReportPdf(app, request, reply, { lang: shareLanguage(request), directory: opened.directory, parsed: opened.parsed, model: opened.model, now: now(), titleKey: 'share.page.title' })
   })
 }

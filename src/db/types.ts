@@ -206,11 +206,14 @@ export interface RollupPosterThemeDayTable {
 
 /** The month twins: the same rows with `month` (`YYYY-MM`) instead of `day`. */
 export type MonthOf<T extends { day: string }> = Omit<T, 'day'> & { month: string }
+/** The year twin of the poster grain (migrations/011_rollup_years.ts): `year` (`YYYY`). */
+export type YearOf<T extends { day: string }> = Omit<T, 'day'> & { year: string }
 
 export interface Database {
   rollup_region_days: RollupRegionDayTable
   rollup_poster_days: RollupPosterDayTable
   rollup_poster_months: MonthOf<RollupPosterDayTable>
+  rollup_poster_years: YearOf<RollupPosterDayTable>
   rollup_region_theme_days: RollupRegionThemeDayTable
   rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
   rollup_poster_theme_days: RollupPosterThemeDayTable
@@ -462,6 +465,20 @@ export interface Database extends FollowupTables {}
 export type ContactRequest = Selectable<ContactRequestTable>
 export type NewContactRequest = Insertable<ContactRequestTable>
 export type Offer = Selectable<OfferTable>
+
+// Theme corrections (migration 010): a coordinator reviewed a response's free text.
+export interface ResponseThemeReviewTable {
+  response_id: number
+  reviewed_by: number | null
+  reviewed_at: string
+}
+
+export interface ThemeReviewTables {
+  response_theme_reviews: ResponseThemeReviewTable
+}
+
+/** Merged into Database above, like the follow-up tables. */
+export interface Database extends ThemeReviewTables {}
 
 // API tokens (migration 009): read-only access to one region's aggregates under /api/v1.
 

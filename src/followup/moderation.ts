@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, ModerationStatus } from '../db/types.ts'
+import type { AgeBand, Audience, Database, ModerationStatus } from '../db/types.ts'
 import { maskContacts } from './masking.ts'
 
 /**
@@ -87,6 +87,9 @@ export interface QuoteFilters {
   partnerId?: number
   locationId?: number
   activityId?: number
+  /** The activity's audience and the answer's age band (the dashboard's filters). */
+  audience?: Audience
+  ageBand?: AgeBand
   limit?: number
 }
 
@@ -115,11 +118,16 @@ export async function approvedQuotes(db: Kysely<Database>, regionId: number, fil
   if (filters.partnerId !== undefined) query = query.where('responses.partner_id', '=', filters.partnerId)
   if (filters.locationId !== undefined) query = query.where('responses.location_id', '=', filters.locationId)
   if (filters.activityId !== undefined) query = query.where('responses.activity_id', '=', filters.activityId)
+  if (filters.ageBand !== undefined) query = query.where('responses.age_band', '=', filters.ageBand)
+  if (filters.audience !== undefined) {
+    const audience = filters.audience
+    query = query.where('responses.activity_id', 'in', (eb) => eb.selectFrom('activities').select('id').where('audience', '=', audience).where('region_id', '=', regionId))
+  }
   if (filters.themeIds !== undefined && filters.themeIds.length > 0) {
     const themeIds = filters.themeIds
     query = query.where('responses.id', 'in', (eb) => eb.selectFrom('response_themes').select('response_id').where('theme_id', 'in', themeIds))
   }
-  const rows = await query.orderBy('responses.created_at', 'desc').limit(filters.limit ?? 50).execute()
+  const rows = await query.orderBy('responses.created_at', 'desc').orderBy('responses.id', 'desc').limit(filters.limit ?? 50).execute()
   return rows.map((row) => ({
     responseId: row.responseId,
     text: maskContacts(row.redacted_text ?? row.free_text ?? ''),

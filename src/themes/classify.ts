@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { eng, fra, nld } from 'stopword'
 import type { Database, Theme } from '../db/types.ts'
+import { maskContacts } from '../followup/masking.ts'
 
 /**
  * Free text → learning themes, explainably: every match names the word that matched
@@ -146,18 +147,6 @@ for (const extra of ['graag', 'wil', 'willen', 'leren', 'iets', 'meer', 'ja', 'n
   stopwords.add(extra)
 }
 
-const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu
-// Eight or more digits, possibly with a leading + and spaces, dots, dashes or slashes between.
-const phonePattern = /\+?\d(?:[\s./-]*\d){7,}/g
-
-/**
- * Masks e-mail addresses and phone numbers in free text, before anyone sees it or any
- * statistic is drawn from it: people write them despite the hint not to.
- */
-export function maskContact(text: string, replacement = { email: '[e-mail]', phone: '[telefoon]' }): string {
-  return text.replace(emailPattern, replacement.email).replace(phonePattern, replacement.phone)
-}
-
 const isContent = (word: string) => word.length >= 2 && !stopwords.has(word) && !/[\d@]/.test(word)
 
 /**
@@ -167,7 +156,7 @@ const isContent = (word: string) => word.length >= 2 && !stopwords.has(word) && 
  * never surface as "words people use").
  */
 export function textTerms(text: string): { words: string[]; phrases: string[] } {
-  const folded = tokenize(maskContact(text, { email: ' ', phone: ' ' })).map((token) => token.folded)
+  const folded = tokenize(maskContacts(text, { email: ' ', phone: ' ' })).map((token) => token.folded)
   const words: string[] = []
   const phrases: string[] = []
   for (let i = 0; i < folded.length; i++) {

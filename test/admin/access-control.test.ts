@@ -61,6 +61,7 @@ const allowed: Record<string, Actor[]> = {
   // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
   'GET /admin/dashboard/:regionId': withPartners,
   'GET /admin/dashboard/:regionId/export.csv': withPartners,
+  'GET /admin/dashboard/:regionId/report.pdf': withPartners,
   // Share links to the dashboard (src/dashboard/share-admin-routes.ts): coordinators and admins.
   'GET /admin/dashboard/:regionId/share': managers,
   'POST /admin/dashboard/:regionId/share': managers,
@@ -69,6 +70,9 @@ const allowed: Record<string, Actor[]> = {
   'GET /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates': managers,
   'POST /admin/regions/:regionId/updates/:updateId/hide': managers,
+  // Free texts and their themes (src/themes/text-routes.ts): the people who edit the keywords.
+  'GET /admin/regions/:regionId/texts': managers,
+  'POST /admin/regions/:regionId/texts/:responseId/themes': managers,
   // Read-only API tokens of a region (src/api/token-admin-routes.ts): coordinators and admins.
   'GET /admin/regions/:regionId/api-tokens': managers,
   'POST /admin/regions/:regionId/api-tokens': managers,
@@ -128,6 +132,7 @@ interface Scope {
   userId: number
   linkId: number
   updateId: number
+  responseId: number
   tokenId: number
 }
 
@@ -149,8 +154,13 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   const member2 = await makeUser(db, 'partner', `lid2@${name.toLowerCase()}.be`, { partnerIds: [partner2] })
   const { id: linkId } = await createShareLink(db, regionId, member1)
   const updateId = await addRegionUpdate(db, { regionId, themeId: theme.id, body: `Nieuws ${name}`, userId: member1 })
+  const response = await db
+    .insertInto('responses')
+    .values({ poster_id: poster1.id, region_id: regionId, partner_id: partner1, location_id: location, activity_id: activity1, created_at: new Date().toISOString(), language: 'nl', tried_new: 'yes', free_text: `Ik wil leren lassen in ${name}`, step: 2 })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const { id: tokenId } = await createApiToken(db, { regionId, name: `Token ${name}`, userId: member1 })
-  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, tokenId }
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, responseId: response.id, tokenId }
   return {
     regionId,
     first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
@@ -158,7 +168,7 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   }
 }
 
-const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'api_tokens'] as const
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'response_themes', 'response_theme_reviews', 'api_tokens'] as const
 
 /** Everything management can change, as one string (sessions and the audit log excluded). */
 async function fingerprint(db: Kysely<Database>): Promise<string> {
@@ -194,6 +204,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/dashboard/:regionId/share/:linkId/revoke': {},
     'POST /admin/regions/:regionId/updates': { body: `Bericht ${n}`, theme_id: String(scope.themeId) },
     'POST /admin/regions/:regionId/updates/:updateId/hide': { hidden: '1' },
+    'POST /admin/regions/:regionId/texts/:responseId/themes': { themes: [String(scope.themeId)] },
     'POST /admin/regions/:regionId/api-tokens': { name: `Token ${n}` },
     'POST /admin/regions/:regionId/api-tokens/:tokenId/revoke': {},
   }
@@ -211,7 +222,7 @@ function fill(url: string, scope: Scope): string {
 }
 
 const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
-const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'tokenId']
+const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'responseId', 'tokenId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)

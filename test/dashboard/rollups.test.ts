@@ -96,3 +96,36 @@ t.test('a database that had answers before the rollups existed gets them filled 
   t.equal(Number(row.responses), 1)
   t.equal(await ensureRollups(db), false, 'and only once')
 })
+
+t.test('the answer writer keeps the rollups, alone and in a batch; the bench-only switch really leaves them out', async (t) => {
+  const { ResponseWriter } = await import('../../src/capture/response-writer.ts')
+  const database = await testDatabase(t)
+  const db = database.db
+  const world = await buildWorld(db)
+  const poster = world.posters[0]!
+  const answer = (createdAt: string) => ({
+    poster_id: poster.id,
+    region_id: world.regionId,
+    partner_id: poster.partnerId,
+    location_id: poster.locationId,
+    activity_id: poster.activityId,
+    created_at: createdAt,
+    language: 'nl',
+    tried_new: 'yes' as const,
+    step: 1,
+  })
+  const counted = async (day: string) =>
+    Number((await db.selectFrom('rollup_region_days').select('responses').where('region_id', '=', world.regionId).where('day', '=', day).executeTakeFirst())?.responses ?? 0)
+
+  const writer = new ResponseWriter(db)
+  await writer.write(answer('2026-11-03T10:00:00.000Z'))
+  await Promise.all([1, 2, 3].map(() => writer.write(answer('2026-11-03T11:00:00.000Z'))))
+  t.equal(await counted('2026-11-03'), 4, 'one alone and three in one batch, all counted')
+
+  const unpriced = new ResponseWriter(db, undefined, false)
+  await unpriced.write(answer('2026-11-04T10:00:00.000Z'))
+  await Promise.all([1, 2, 3].map(() => unpriced.write(answer('2026-11-04T11:00:00.000Z'))))
+  const stored = await db.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '>=', '2026-11-04').executeTakeFirstOrThrow()
+  t.equal(Number(stored.n), 4, 'the answers are stored')
+  t.equal(await counted('2026-11-04'), 0, 'and no rollup moved')
+})

@@ -119,7 +119,7 @@ export function random(seed: number): () => number {
 export async function rollupSnapshot(db: Kysely<Database>, regionId: number) {
   const clean = (rows: Record<string, unknown>[]) =>
     rows
-      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && !/^(day|month|age_band|audience)$/.test(key) ? Number(value) : value])))
+      .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && !/^(day|month|year|age_band|audience)$/.test(key) ? Number(value) : value])))
       .filter((row) => ['responses', 'tried_yes', 'tried_a_bit', 'tried_no', 'liked_sum', 'liked_count', 'step2'].some((key) => key in row && Number(row[key]) !== 0))
       .map((row) => JSON.stringify(row))
       .sort()

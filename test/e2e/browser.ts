@@ -47,3 +47,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true })
   return path
 }
+
+/**
+ * The size at which each visible chart label is drawn, in points: its font size times the
+ * scale of its SVG (a viewBox squeezed into a column shrinks its text). In the page, as a
+ * string: this file has no DOM types. 1 CSS px = 0.75 pt.
+ */
+export const chartLabelSizes = `[...document.querySelectorAll('svg.chart text')]
+  .filter((text) => text.getClientRects().length > 0)
+  .map((text) => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a * 0.75)`

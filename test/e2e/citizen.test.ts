@@ -11,6 +11,10 @@ import { axeViolations, launchBrowser, screenshot } from './browser.ts'
  * language.
  */
 
+// 81 pages through axe take about a minute on a quiet 2-core machine; a busy one needs more
+// than .taprc's two minutes per file, and a slow machine is not a failed check.
+t.setTimeout(360_000)
+
 let browser: Browser
 t.before(async () => {
   browser = await launchBrowser()

@@ -6,6 +6,7 @@ import dashboardRoutes from '../../src/dashboard/routes.ts'
 import { buildTestApp } from '../helpers.ts'
 import { makeAnswers, now, storeDataset } from '../dashboard/dataset.ts'
 import { buildWorld } from '../dashboard/world.ts'
+import { chartLabelSizes } from './browser.ts'
 
 /**
  * The dashboard as a coordinator sees it, in a real browser: a screenshot on screen and
@@ -32,6 +33,8 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   t.equal(response?.status(), 200)
   mkdirSync(artifacts, { recursive: true })
   await page.screenshot({ path: new URL('dashboard.png', artifacts).pathname, fullPage: true })
+  const laptopPx = ((await page.evaluate(chartLabelSizes)) as number[]).map((pt) => pt / 0.75)
+  t.ok(Math.min(...laptopPx) >= 11, `chart labels on a laptop are at least 11 px (smallest ${Math.min(...laptopPx).toFixed(1)} px)`)
   await page.emulateMedia({ media: 'print' })
   await page.screenshot({ path: new URL('dashboard-print.png', artifacts).pathname, fullPage: true })
   await page.emulateMedia({ media: 'screen' })
@@ -50,4 +53,6 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number
   t.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`)
   await phone.screenshot({ path: new URL('dashboard-phone.png', artifacts).pathname, fullPage: true })
+  const phonePx = ((await phone.evaluate(chartLabelSizes)) as number[]).map((pt) => pt / 0.75)
+  t.ok(phonePx.length > 0 && Math.min(...phonePx) >= 9.5, `chart labels on a 390 px phone are at least 9.5 px (smallest ${Math.min(...phonePx).toFixed(1)} px)`)
 })

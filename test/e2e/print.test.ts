@@ -8,7 +8,7 @@ import { buildTestApp } from '../helpers.ts'
 import { makeAnswers, now, storeDataset } from '../dashboard/dataset.ts'
 import { buildWorld } from '../dashboard/world.ts'
 import { makeUser } from '../auth/browser.ts'
-import { launchBrowser } from './browser.ts'
+import { chartLabelSizes, launchBrowser } from './browser.ts'
 
 /**
  * The printable report: the dashboard and the share page with `?print=1`, printed to PDF
@@ -43,12 +43,18 @@ t.test('the dashboard and the share page print on one A4 page', { skip: !existsS
     const response = await page.goto(address + url)
     t.equal(response?.status(), 200, name)
     t.equal(await page.locator('form.filters').count(), 0, `${name}: no filter form in the print view`)
+    // Measured in print media on a viewport as wide as the printed A4 area (210 − 2 × 11 mm).
+    await page.setViewportSize({ width: Math.round((188 / 25.4) * 96), height: 1100 })
+    await page.emulateMedia({ media: 'print' })
+    const labelPt = (await page.evaluate(chartLabelSizes)) as number[]
+    t.ok(labelPt.length > 0, `${name}: the printed charts have labels`)
+    t.ok(Math.min(...labelPt) >= 8, `${name}: chart labels print at 8 pt or more (smallest ${Math.min(...labelPt).toFixed(1)} pt)`)
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
     const file = new URL(`${name}.pdf`, artifacts).pathname
     writeFileSync(file, pdf)
     t.equal(pdfPages(pdf), 1, `${name}: one A4 page`)
     try {
-      execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', file, file.replace(/\.pdf$/, '')])
+      execFileSync('pdftoppm', ['-png', '-r', '110', '-singlefile', file, file.replace(/\.pdf$/, '')])
     } catch {
       t.comment('pdftoppm not available: no PNG rendering')
     }

@@ -29,13 +29,31 @@ t.test('targets: form page at half of hello_world, durable answers at 3000 req/s
     'PASS form_get ≥ 50 % of hello_world req/s',
     'PASS answer_post ≥ 3000 req/s',
     'PASS answer_post p99 < 50 ms',
+    'SKIP dashboard rollups cost answer_post ≤ 20 % of answer_post_no_rollups',
   ])
   t.same(outcome([measured('hello_world', 10000, 5), measured('form_get', 4999, 9), measured('answer_post', 2999, 50)]), [
     'FAIL form_get ≥ 50 % of hello_world req/s',
     'FAIL answer_post ≥ 3000 req/s',
     'FAIL answer_post p99 < 50 ms',
+    'SKIP dashboard rollups cost answer_post ≤ 20 % of answer_post_no_rollups',
   ])
   t.same(outcome([measured('form_get', 9000, 9)]), ['SKIP form_get ≥ 50 % of hello_world req/s'], 'the ratio needs hello_world in the same run')
+})
+
+t.test('targets of the dashboards: the rollups price on the answer route, p95 at 1M, and no growth with the total', async (t) => {
+  const outcome = (ms: Measurement[]) => judge(ms).filter((v) => !v.label.startsWith('answer_post')).map((v) => `${v.outcome} ${v.label}`)
+  const ms = (name: string, value: number): Measurement => ({ name, unit: 'ms', value, p99Ms: value, errors: 0, total: 60 })
+  t.same(outcome([measured('answer_post', 4000, 20), measured('answer_post_no_rollups', 5000, 15), ms('dashboard_100k', 25), ms('dashboard_1m', 50)]), [
+    'PASS dashboard rollups cost answer_post ≤ 20 % of answer_post_no_rollups',
+    'PASS dashboard_1m p95 ≤ 50 ms',
+    'PASS dashboard_1m within 2× dashboard_100k',
+  ])
+  t.same(outcome([measured('answer_post', 3999, 20), measured('answer_post_no_rollups', 5000, 15), ms('dashboard_100k', 20), ms('dashboard_1m', 50.5)]), [
+    'FAIL dashboard rollups cost answer_post ≤ 20 % of answer_post_no_rollups',
+    'FAIL dashboard_1m p95 ≤ 50 ms',
+    'FAIL dashboard_1m within 2× dashboard_100k',
+  ])
+  t.same(outcome([ms('dashboard_1m', 40)]), ['PASS dashboard_1m p95 ≤ 50 ms', 'SKIP dashboard_1m within 2× dashboard_100k'])
 })
 
 t.test('a fast run of error pages does not pass', async (t) => {
