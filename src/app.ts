@@ -22,6 +22,7 @@ import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
 import management from './admin/plugin.ts'
 import shareRoutes from './dashboard/share-routes.ts'
+import apiRoutes from './api/routes.ts'
 import updatePublicRoutes from './updates/public-routes.ts'
 import withdrawRoutes from './followup/withdraw-routes.ts'
 import retentionSchedule from './followup/retention-schedule.ts'
@@ -122,6 +123,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
   await app.register(management, { publicBaseUrl: config.publicBaseUrl })
   await app.register(shareRoutes)
+  // The JSON API for region dashboards, with read-only tokens per region (src/api/).
+  await app.register(apiRoutes, { prefix: '/api', publicBaseUrl: config.publicBaseUrl })
   await app.register(updatePublicRoutes)
   await app.register(withdrawRoutes)
   await app.register(retentionSchedule, {

@@ -56,6 +56,7 @@ function regionMenu(user: CurrentUser | null, regionId: number): { href: string;
     [base + '/offers', 'admin.nav.offers', manages],
     [base + '/updates', 'admin.nav.updates', manages],
     [dashboard + '/share', 'admin.nav.share', manages],
+    [base + '/api-tokens', 'api.tokens.title', manages],
     [base + '/users', 'admin.users.title', can(user, 'view', { type: 'user', regionId })],
     [base + '/audit', 'admin.audit.title', can(user, 'view', { type: 'audit', regionId })],
   ]

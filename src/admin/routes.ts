@@ -11,6 +11,7 @@ import dashboardRoutes from '../dashboard/routes.ts'
 import shareAdminRoutes from '../dashboard/share-admin-routes.ts'
 import updateAdminRoutes from '../updates/admin-routes.ts'
 import textRoutes from '../themes/text-routes.ts'
+import tokenAdminRoutes from '../api/token-admin-routes.ts'
 import { posterScopeOf } from '../posters/admin-scope.ts'
 import { createRegion } from './queries.ts'
 import regionRoutes from './region-routes.ts'
@@ -120,6 +121,8 @@ export default async function adminRoutes(app: FastifyInstance, options: AdminOp
   await app.register(updateAdminRoutes, { prefix: '/regions/:regionId' })
   // Free texts and their themes: the unclassified ones, corrections, keyword hints.
   await app.register(textRoutes, { prefix: '/regions/:regionId' })
+  // Read-only API tokens for the region's aggregates (/api/v1): coordinators and admins.
+  await app.register(tokenAdminRoutes, { prefix: '/regions/:regionId', publicBaseUrl: options.publicBaseUrl })
   // The region dashboard: admins every region, coordinators theirs, a partner member their
   // own organisation's posters only; bridge figures have no dashboard.
   await app.register(dashboardRoutes, {

@@ -125,6 +125,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
           // Share links are made for the whole region, by the people who manage it.
           shareHref: scope.partnerId === undefined ? `${path}/share` : undefined,
           updatesHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/updates` : undefined,
+          apiTokensHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/api-tokens` : undefined,
         })
     },
   )

@@ -479,3 +479,25 @@ export interface ThemeReviewTables {
 
 /** Merged into Database above, like the follow-up tables. */
 export interface Database extends ThemeReviewTables {}
+
+// API tokens (migration 009): read-only access to one region's aggregates under /api/v1.
+
+/** A read-only API token for one region; the token itself is never stored (sha256 hex). */
+export interface ApiTokenTable {
+  id: Generated<number>
+  region_id: number
+  /** A label chosen by the coordinator ("Stad Hasselt, data team"), shown in lists. */
+  name: string
+  token_hash: string
+  created_by: number | null
+  created_at: string
+  /** Updated at most about once a minute, not on every request. */
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface Database {
+  api_tokens: ApiTokenTable
+}
+
+export type ApiToken = Selectable<ApiTokenTable>

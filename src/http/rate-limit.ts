@@ -104,6 +104,20 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * The same limit for a caller that is already identified by something that is not a
+   * person (an API token's row id): the key is used as given, so it must never contain
+   * an address, a user agent or a secret. Fails open like `allow`.
+   */
+  async allowKey(request: FastifyRequest, key: string, limit: Limit): Promise<boolean> {
+    try {
+      return (await this.store.hit(`rl:${key}`, Math.ceil(limit.windowMs / 1000))) <= limit.max
+    } catch (error) {
+      request.log.warn({ err: error }, 'rate-limit store unavailable; request let through')
+      return true
+    }
+  }
+
   close(): Promise<void> {
     return this.store.close()
   }

@@ -5,6 +5,7 @@ import { createActivity, createLocation, createPartner, createRegion } from '../
 import { createPoster } from '../../src/posters/queries.ts'
 import { createShareLink } from '../../src/dashboard/share-links.ts'
 import { addRegionUpdate } from '../../src/updates/queries.ts'
+import { createApiToken } from '../../src/api/tokens.ts'
 import { buildTestApp } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 
@@ -72,6 +73,10 @@ const allowed: Record<string, Actor[]> = {
   // Free texts and their themes (src/themes/text-routes.ts): the people who edit the keywords.
   'GET /admin/regions/:regionId/texts': managers,
   'POST /admin/regions/:regionId/texts/:responseId/themes': managers,
+  // Read-only API tokens of a region (src/api/token-admin-routes.ts): coordinators and admins.
+  'GET /admin/regions/:regionId/api-tokens': managers,
+  'POST /admin/regions/:regionId/api-tokens': managers,
+  'POST /admin/regions/:regionId/api-tokens/:tokenId/revoke': managers,
   // Printing (src/posters/routes.ts): scoped by the poster, activity, partner or region named.
   'GET /admin/posters/:id': withPartners,
   'GET /admin/posters/:id/poster.pdf': withPartners,
@@ -114,7 +119,7 @@ const queries: Record<string, string> = {
 const deniedAsNotFound = new Set(Object.keys(queries).concat(['GET /admin/posters/:id', 'GET /admin/posters/:id/poster.pdf', 'GET /admin/posters/:id/qr.svg', 'GET /admin/posters/:id/qr.png']))
 
 /** Invitations answer with the page that shows the new link (once), not a redirect. */
-const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users', 'POST /admin/dashboard/:regionId/share'])
+const showsLink = new Set(['POST /admin/users', 'POST /admin/regions/:regionId/users', 'POST /admin/dashboard/:regionId/share', 'POST /admin/regions/:regionId/api-tokens'])
 
 interface Scope {
   regionId: number
@@ -128,6 +133,7 @@ interface Scope {
   linkId: number
   updateId: number
   responseId: number
+  tokenId: number
 }
 
 type ScopeName = 'global' | 'own' | 'other-partner' | 'other-region' | 'cross'
@@ -153,7 +159,8 @@ async function regionWorld(db: Kysely<Database>, name: string) {
     .values({ poster_id: poster1.id, region_id: regionId, partner_id: partner1, location_id: location, activity_id: activity1, created_at: new Date().toISOString(), language: 'nl', tried_new: 'yes', free_text: `Ik wil leren lassen in ${name}`, step: 2 })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, responseId: response.id }
+  const { id: tokenId } = await createApiToken(db, { regionId, name: `Token ${name}`, userId: member1 })
+  const base = { regionId, locationId: location, freeLocationId: freeLocation, themeId: theme.id, linkId, updateId, responseId: response.id, tokenId }
   return {
     regionId,
     first: { ...base, partnerId: partner1, activityId: activity1, posterId: poster1.id, userId: member1 },
@@ -161,7 +168,7 @@ async function regionWorld(db: Kysely<Database>, name: string) {
   }
 }
 
-const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'response_themes', 'response_theme_reviews'] as const
+const tables = ['regions', 'partners', 'locations', 'activities', 'activity_themes', 'posters', 'themes', 'users', 'user_regions', 'user_partners', 'invitations', 'share_links', 'region_updates', 'response_themes', 'response_theme_reviews', 'api_tokens'] as const
 
 /** Everything management can change, as one string (sessions and the audit log excluded). */
 async function fingerprint(db: Kysely<Database>): Promise<string> {
@@ -198,6 +205,8 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/regions/:regionId/updates': { body: `Bericht ${n}`, theme_id: String(scope.themeId) },
     'POST /admin/regions/:regionId/updates/:updateId/hide': { hidden: '1' },
     'POST /admin/regions/:regionId/texts/:responseId/themes': { themes: [String(scope.themeId)] },
+    'POST /admin/regions/:regionId/api-tokens': { name: `Token ${n}` },
+    'POST /admin/regions/:regionId/api-tokens/:tokenId/revoke': {},
   }
   const body = bodies[route]
   if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
@@ -213,7 +222,7 @@ function fill(url: string, scope: Scope): string {
 }
 
 const partnerLevel = ['partnerId', 'activityId', 'posterId', 'userId']
-const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'responseId']
+const regionLevel = ['locationId', 'themeId', 'linkId', 'updateId', 'responseId', 'tokenId']
 
 function scopesFor(url: string): ScopeName[] {
   const params = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!)
