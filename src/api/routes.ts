@@ -181,7 +181,7 @@ export default async function apiRoutes(app: FastifyInstance, options: ApiOption
         const directory = await directoryFor(request)
         const parsed = apiFilters(request.query, directory, today(now()))
         // No free text is read: the API has no word statistics to compute.
-        const model = await loadDashboard(app.db, { regionId: directory.region.id }, parsed.filters, parsed.period, { textWindow: 0 })
+        const model = await loadDashboard(app.db, { regionId: directory.region.id }, parsed.filters, parsed.period, { textWindow: 0, directory })
         if (!model) throw notFound()
         return present(model, { periodName: parsed.periodName, filters: parsed.filters })
       }

@@ -150,8 +150,10 @@ function breakdownRows(keys: readonly string[], groups: Map<string, Measures>, l
 }
 
 export interface LoadOptions {
-  /** Texts per period for word statistics. */
+  /** Texts per period for word statistics; 0 reads no free text (share links, the API). */
   textWindow?: number
+  /** The scope's directory when the caller has read it already (it checks filters against it). */
+  directory?: RegionDirectory
 }
 
 /** Loads and protects a whole dashboard for a slice and period; undefined for an unknown region. */
@@ -164,7 +166,7 @@ export async function loadDashboard(
 ): Promise<DashboardModel | undefined> {
   const previous = previousPeriod(period)
   const window = options.textWindow ?? textWindow
-  const directory = await regionDirectory(db, scope)
+  const directory = options.directory ?? (await regionDirectory(db, scope))
   if (!directory) return undefined
   const k = directory.region.k
   const [days, themes, posterBands, currentTexts, previousTexts] = await Promise.all([

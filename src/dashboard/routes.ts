@@ -70,7 +70,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       return undefined
     }
     const parsed = parseFilters(query, directory, today(now()))
-    const model = await loadDashboard(app.db, scope, parsed.filters, parsed.period)
+    const model = await loadDashboard(app.db, scope, parsed.filters, parsed.period, { directory })
     return model ? { scope, directory, parsed, model } : undefined
   }
 

@@ -61,7 +61,8 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
     }
     const period = requestedPeriod ?? 'quarter'
     const parsed = parseFilters({ period }, directory, today(now()))
-    const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.period)
+    // No free text is read: a share link shows no word statistics.
+    const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.period, { directory, textWindow: 0 })
     if (!model) {
       await sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
       return undefined
