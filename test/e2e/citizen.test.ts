@@ -121,7 +121,10 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on any citizen page in any la
   const context = await browser.newContext({ viewport: { width: 360, height: 640 } })
   const page = await context.newPage()
   let pagesChecked = 0
-  for (const lang of languageCodes) {
+  // CI's short configuration (TEST_PROFILE=short) checks one language of each kind of script:
+  // Latin, Arabic (right to left) and Ge'ez; a full `npm test` checks all nine.
+  const checked = process.env.TEST_PROFILE === 'short' ? languageCodes.filter((code) => ['nl', 'ar', 'ti'].includes(code)) : languageCodes
+  for (const lang of checked) {
     // A fresh device per language: the one-answer-per-day cookie would show "already answered".
     await context.clearCookies()
     await page.goto(`${ctx.base}/q/${ctx.fixture.code}?lang=${lang}`)
@@ -154,7 +157,7 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on any citizen page in any la
       t.same(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ').slice(0, 300)})`), [], `${lang} ${name}`)
     }
   }
-  t.equal(pagesChecked, languageCodes.length * 9)
+  t.equal(pagesChecked, checked.length * 9)
   await context.close()
 })
 
