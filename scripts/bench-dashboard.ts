@@ -14,7 +14,8 @@ import { seedLarge } from './seed-large.ts'
  * seeded once into data/bench-dashboard-N.db and reused by later runs.
  *
  * For scripts/bench.ts: `await dashboardBenchCase(1_000_000)` → p95 in ms.
- * On its own: `tsx scripts/bench-dashboard.ts --responses 100000 [--runs 60]`.
+ * On its own: `tsx scripts/bench-dashboard.ts --responses 100000 [--runs 60]`; `npm run bench`
+ * runs it in a child process (`--report ipc`).
  */
 
 export interface DashboardBenchResult {
@@ -81,8 +82,14 @@ export async function dashboardBenchCase(responses: number, options: { runs?: nu
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { responses: { type: 'string', default: '100000' }, runs: { type: 'string', default: '60' } } })
+  const { values } = parseArgs({ options: { responses: { type: 'string', default: '100000' }, runs: { type: 'string', default: '60' }, report: { type: 'string' } } })
   const result = await dashboardBenchCase(Number(values.responses), { runs: Number(values.runs), log: (line) => console.log(line) })
+  // Started by `npm run bench` (scripts/bench/benchmarks.ts): the result goes back over IPC.
+  if (values.report === 'ipc' && process.send) {
+    process.send(result)
+    process.disconnect()
+    process.exit(0)
+  }
   console.log(JSON.stringify(result))
   mkdirSync('bench', { recursive: true })
   const file = 'bench/results.json'
