@@ -47,7 +47,24 @@ export async function testDatabase(t: Teardown, options: { migrate?: boolean } =
       rmSync(dir, { recursive: true, force: true })
     })
   }
-  if (options.migrate !== false) await migrateToLatest(handle.db)
+  if (options.migrate !== false) {
+    // In CI's PostgreSQL pass a fresh schema was three times reported missing to the migrator
+    // moments after it was created (cause not found yet; not reproduced alone): create it
+    // again if need be and retry, so a test is judged on what it tests.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migrateToLatest(handle.db)
+        break
+      } catch (error) {
+        const schema = /schema "(t_[0-9a-f]{12})" does not exist/.exec(String((error as Error).message))?.[1]
+        if (!testDatabaseUrl || !schema || attempt >= 3) throw error
+        const again = new pg.Client({ connectionString: testDatabaseUrl })
+        await again.connect()
+        await again.query(`create schema if not exists ${schema}`)
+        await again.end()
+      }
+    }
+  }
   return Object.assign(handle, { url })
 }
 
