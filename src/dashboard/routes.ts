@@ -60,7 +60,8 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     return access.partnerId === undefined ? { regionId } : { regionId, partnerId: access.partnerId }
   }
 
-  async function prepare(request: FastifyRequest, reply: FastifyReply, params: { regionId: string }, query: DashboardQuery) {
+  /** `words: false` reads no free text: the CSV and the PDF have no word statistics. */
+  async function prepare(request: FastifyRequest, reply: FastifyReply, params: { regionId: string }, query: DashboardQuery, words = true) {
     const regionId = Number(params.regionId)
     const scope = await scopeFor(request, reply, regionId)
     if (!scope) return undefined
@@ -70,7 +71,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       return undefined
     }
     const parsed = parseFilters(query, directory, today(now()))
-    const model = await loadDashboard(app.db, scope, parsed.filters, parsed.period, { directory })
+    const model = await loadDashboard(app.db, scope, parsed.filters, parsed.period, words ? { directory } : { directory, textWindow: 0 })
     return model ? { scope, directory, parsed, model } : undefined
   }
 
@@ -134,7 +135,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     '/dashboard/:regionId/export.csv',
     { schema: { params: regionParams, querystring: dashboardQuery } },
     async (request, reply) => {
-      const prepared = await prepare(request, reply, request.params, request.query)
+      const prepared = await prepare(request, reply, request.params, request.query, false)
       if (!prepared) return reply
       const { directory, parsed, model } = prepared
       if (parsed.notices.length > 0) {
@@ -155,7 +156,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     '/dashboard/:regionId/report.pdf',
     { schema: { params: regionParams, querystring: dashboardQuery } },
     async (request, reply) => {
-      const prepared = await prepare(request, reply, request.params, request.query)
+      const prepared = await prepare(request, reply, request.params, request.query, false)
       if (!prepared) return reply
       const { scope, directory, parsed, model } = prepared
       const lang = dashboardLanguage(request)
