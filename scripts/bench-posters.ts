@@ -14,7 +14,7 @@ import { createPoster } from '../src/posters/queries.ts'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import { PdfRenderer } from '../src/posters/pdf-renderer.ts'
-import { posterFont, warmPosterFont } from '../src/posters/fonts.ts'
+import { posterFont, warmPosterFont } from '../src/pdf/fonts.ts'
 import { type PosterContent, posterPdf, type PrintOptions } from '../src/posters/poster-pdf.ts'
 import { codeAlphabet } from '../src/posters/codes.ts'
 

@@ -5,7 +5,7 @@ import { createActivity, createLocation, createPartner, createRegion } from '../
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { NewResponse } from '../src/db/types.ts'
-import { applyStepOne, applyStepOneBatch } from '../src/dashboard/rollups.ts'
+import { applyStepOne, applyStepOneBatch, newRecordKey } from '../src/answers/index.ts'
 import { createPoster } from '../src/posters/queries.ts'
 
 /**
@@ -45,6 +45,7 @@ try {
       language: 'nl',
       tried_new: (['yes', 'a_bit', 'no'] as const)[i % 3]!,
       step: 1,
+      record_key: newRecordKey(),
     }
   }
   for (const mode of ['none', 'per-answer', 'per-batch', 'none', 'per-answer', 'per-batch'] as const) {

@@ -5,6 +5,8 @@ import { qrUrl } from '../src/posters/qr.ts'
 import { exitOnStartError, start } from '../src/start.ts'
 import { createDemoAccounts } from '../src/auth/demo-accounts.ts'
 import { seedDemo } from './seed-demo.ts'
+import { seedDemoExtras } from './seed-demo-extras.ts'
+import { seedDemoImports } from './seed-demo-imports.ts'
 
 /**
  * `npm run demo`: a running server with two demo regions, their posters and a few
@@ -46,6 +48,14 @@ async function main() {
 
   // One account per role to look around with (new passwords on every run; only hashes are kept).
   const logins = await createDemoAccounts(database.db)
+  // Offers, updates, follow-up requests, quotes, a location request: added where missing, so an older demo database gets them too.
+  const extras = await seedDemoExtras(database.db)
+  if (Object.values(extras).some((n) => n > 0)) {
+    console.log(`demo: added ${extras.offers} offers, ${extras.updates} updates, ${extras.contactRequests} follow-up requests, ${extras.approvedQuotes} approved quotes, ${extras.locationRequests} location request(s)`)
+  }
+  // Activities and offers imported from an UiTdatabank-shaped file (issue 18), as a coordinator uploads one.
+  const imported = await seedDemoImports(database.db)
+  if (imported && 'counts' in imported && imported.counts.imported > 0) console.log(`demo: imported ${imported.counts.imported} UiTdatabank events (${imported.counts.pending} waiting for a place)`)
 
   await start(config, { database })
   const base = config.publicBaseUrl

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { rebuildRollups } from '../src/dashboard/rollups.ts'
+import { rebuildRollups } from '../src/answers/index.ts'
 
 /**
  * Recomputes the dashboard rollups from the stored responses, for one region or all:

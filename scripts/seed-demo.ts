@@ -4,14 +4,14 @@ import type { AgeBand, Audience, Database, NewResponse, PosterStatus, TriedNew }
 import { createPoster, setPosterStatus } from '../src/posters/queries.ts'
 import { listVisibleThemes } from '../src/themes/queries.ts'
 import { type DemoActivity, type DemoRegion, type DemoText, demoRegions, freeTexts, generalTexts, textTails } from './seed-demo-data.ts'
-import { rebuildRollups } from '../src/dashboard/rollups.ts'
-import { classify, compileThemes, storeTextThemes } from '../src/themes/classify.ts'
+import { classify, compileThemes, newRecordKey, rebuildRollups, storeTextThemes } from '../src/answers/index.ts'
 
 /**
  * Seeds the demo world (scripts/seed-demo-data.ts) and a chosen number of plausible
  * responses over the last `days` days: `npm run demo` asks for a few thousand, dashboard
  * benchmarks for 100k or 1M. Deterministic for a given `seed` and `now` (except poster
- * codes, which are random by design), so that a dashboard shows the same picture twice.
+ * codes and record keys, which are random by design, and drawn outside the seeded sequence
+ * so that the answers stay the same), so that a dashboard shows the same picture twice.
  *
  * The shape of the data is what a dashboard should be able to find:
  * - answers come in at the weekly sessions of each activity (a weekly rhythm, busier on
@@ -296,6 +296,7 @@ function makeResponse(random: Random, session: Session, periodStart: number, end
     age_band: null,
     free_text: null,
     step: 1,
+    record_key: newRecordKey(),
   }
   if (random() >= stepTwoShare[spec.audience]) return { row, themeIds: [] }
 

@@ -4,7 +4,7 @@ import { createRegion } from '../src/admin/queries.ts'
 import { type DatabaseHandle, openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { AgeBand, Audience, Database, TriedNew } from '../src/db/types.ts'
-import { RollupAccumulator } from '../src/dashboard/rollups.ts'
+import { newRecordKey, RollupAccumulator } from '../src/answers/index.ts'
 
 /**
  * A large, plausible data set for benchmarks: `--responses` answers (default 1,000,000)
@@ -66,13 +66,46 @@ interface SeedPoster {
   weight: number
 }
 
+/**
+ * Data shapes of the same size (issue 17): the dashboard must be fast whatever the data
+ * look like, not only for the plausible mix.
+ * - `no-quotes`: the plausible mix, and no text approved for quoting (the default);
+ * - `many-quotes`: the same with half of the free texts approved;
+ * - `one-week`: every answer in the last seven days;
+ * - `one-poster`: seven answers in ten at one poster of the largest region;
+ * - `languages`: free texts in all nine form languages, with many distinct words, and four
+ *   times as many texts;
+ * - `wide-region`: the largest region with 400 locations and 300 activities.
+ */
+export const seedShapes = ['no-quotes', 'many-quotes', 'one-week', 'one-poster', 'languages', 'wide-region'] as const
+export type SeedShape = (typeof seedShapes)[number]
+
+/** Words of texts in every language of the form, mixed into new texts per answer (the `languages` shape). */
+const wordsByLanguage: Record<string, readonly string[]> = {
+  nl: ['leren', 'computer', 'naaien', 'koken', 'fietsen', 'tuinieren', 'solliciteren', 'schilderen', 'muziek', 'Nederlands'],
+  fr: ['apprendre', 'ordinateur', 'couture', 'cuisine', 'vélo', 'jardinage', 'néerlandais', 'peinture', 'musique', 'emploi'],
+  en: ['learn', 'coding', 'sewing', 'cooking', 'cycling', 'gardening', 'English', 'painting', 'music', 'websites'],
+  ar: ['تعلم', 'الحاسوب', 'الخياطة', 'الطبخ', 'الدراجة', 'الحديقة', 'الهولندية', 'الرسم', 'الموسيقى', 'العمل'],
+  tr: ['öğrenmek', 'bilgisayar', 'dikiş', 'yemek', 'bisiklet', 'bahçe', 'Hollandaca', 'resim', 'müzik', 'iş'],
+  pl: ['uczyć', 'komputer', 'szycie', 'gotowanie', 'rower', 'ogród', 'niderlandzki', 'malarstwo', 'muzyka', 'praca'],
+  ro: ['învăța', 'calculator', 'cusut', 'gătit', 'bicicletă', 'grădină', 'olandeză', 'pictură', 'muzică', 'muncă'],
+  uk: ['вчитися', "комп'ютер", 'шиття', 'кулінарія', 'велосипед', 'садівництво', 'нідерландська', 'малювання', 'музика', 'робота'],
+  ti: ['ምምሃር', 'ኮምፒተር', 'ምስፋይ', 'ምብሳል', 'ብሽክለታ', 'ጀርዲን', 'ሆላንድኛ', 'ስእሊ', 'ሙዚቃ', 'ስራሕ'],
+}
+const textLanguages = Object.keys(wordsByLanguage)
+
 export interface SeedResult {
   responses: number
   largestRegionId: number
   seconds: number
 }
 
-export async function seedLarge(handle: DatabaseHandle, total: number, options: { seed?: number; log?: (line: string) => void } = {}): Promise<SeedResult> {
+export async function seedLarge(
+  handle: DatabaseHandle,
+  total: number,
+  options: { seed?: number; log?: (line: string) => void; shape?: SeedShape } = {},
+): Promise<SeedResult> {
+  const shape = options.shape ?? 'no-quotes'
   const started = Date.now()
   const log = options.log ?? (() => {})
   const db = handle.db
@@ -93,8 +126,10 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
     regionIds.push(regionId)
     const themeIds = (await db.selectFrom('themes').select('id').where('region_id', '=', regionId).orderBy('position').execute()).map((row) => row.id)
     themesOf.set(regionId, themeIds)
-    const partnerCount = Math.round(8 + 60 * weight)
-    const locationCount = Math.round(6 + 50 * weight)
+    const wide = shape === 'wide-region' && index === 0
+    // 300 activities at one to three per partner: 150 partners.
+    const partnerCount = wide ? 150 : Math.round(8 + 60 * weight)
+    const locationCount = wide ? 400 : Math.round(6 + 50 * weight)
     const locations = await insertReturningIds(
       db,
       'locations',
@@ -106,7 +141,7 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
       Array.from({ length: partnerCount }, (_, i) => ({ region_id: regionId, name: `Partner ${index + 1}.${i + 1}`, kind: 'other', created_at: now })),
     )
     for (const partnerId of partners) {
-      const activityCount = 1 + Math.floor(next() * 3)
+      const activityCount = wide ? 2 : 1 + Math.floor(next() * 3)
       const activityRows = Array.from({ length: activityCount }, (_, i) => ({
         region_id: regionId,
         partner_id: partnerId,
@@ -149,8 +184,11 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
   }
 
   const end = Date.now()
-  const span = 2 * 365 * 86_400_000
+  const span = shape === 'one-week' ? 7 * 86_400_000 : 2 * 365 * 86_400_000
   const start = end - span
+  // `one-poster`: the largest region's first poster takes seven answers in ten.
+  const hugePoster = posters.find((poster) => poster.regionId === regionIds[0])!
+  const languageWords = textLanguages.map((language) => wordsByLanguage[language]!)
   const firstId = Number((await db.selectFrom('responses').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst())?.max ?? 0) + 1
   const accumulator = new RollupAccumulator()
   const tried: TriedNew[] = ['yes', 'yes', 'a_bit', 'no']
@@ -162,7 +200,7 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
     const links: [number, number, string][] = []
     for (let i = 0; i < count; i++) {
       const id = firstId + written + i
-      const poster = drawPoster()
+      const poster = shape === 'one-poster' && next() < 0.7 ? hugePoster : drawPoster()
       // A moment on one of the poster's weekdays, during the day (08:00–21:00 UTC).
       let when = start + Math.floor(next() * span)
       const dayStart = when - (when % 86_400_000)
@@ -175,7 +213,8 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
       const step2 = next() < 0.4
       const liked = step2 && next() < 0.9 ? 1 + Math.min(4, Math.floor(next() * 5.5)) : null
       const ageBand = step2 && next() < 0.8 ? pick(bands) : null
-      const freeText = step2 && next() < 0.22 ? pick(texts) : null
+      const languageIndex = shape === 'languages' ? Math.floor(next() * textLanguages.length) : 0
+      const freeText = shape === 'languages' ? (step2 && next() < 0.88 ? mixedText(languageWords[languageIndex]!, next) : null) : step2 && next() < 0.22 ? pick(texts) : null
       const themeIds: number[] = []
       if (step2) {
         const regionThemes = themesOf.get(poster.regionId)!
@@ -186,7 +225,9 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
           if (!themeIds.includes(regionThemes[index]!)) themeIds.push(regionThemes[index]!)
         }
       }
-      responses.push([id, poster.id, poster.regionId, poster.partnerId, poster.locationId, poster.activityId, createdAt, 'nl', triedNew, liked, ageBand, freeText, step2 ? 2 : 1])
+      // Drawn outside the seeded sequence (as in production), so the answers stay the same.
+      const recordKey = newRecordKey()
+      responses.push([id, poster.id, poster.regionId, poster.partnerId, poster.locationId, poster.activityId, createdAt, textLanguages[languageIndex]!, triedNew, liked, ageBand, freeText, step2 ? 2 : 1, recordKey])
       for (const themeId of themeIds) links.push([id, themeId, 'chosen'])
       accumulator.add({
         region_id: poster.regionId,
@@ -195,6 +236,7 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
         location_id: poster.locationId,
         activity_id: poster.activityId,
         created_at: createdAt,
+        record_key: recordKey,
         tried_new: triedNew,
         liked,
         age_band: ageBand,
@@ -210,10 +252,27 @@ export async function seedLarge(handle: DatabaseHandle, total: number, options: 
     await sqlRaw(handle, `select setval(pg_get_serial_sequence('responses', 'id'), (select max(id) from responses))`)
   }
   await db.transaction().execute((trx) => accumulator.insertInto(trx, audienceOf, 1000))
+  if (shape === 'many-quotes') await approveHalfOfTexts(handle)
   log(`rollups: ${accumulator.size('rollup_poster_days')} poster-day rows, ${accumulator.size('rollup_poster_months')} poster-month rows, ${accumulator.size('rollup_poster_theme_days')} poster-theme-day rows`)
   handle.sqlite?.pragma('synchronous = FULL')
   await sqlRaw(handle, handle.dialect === 'postgres' ? 'analyze' : 'analyze')
   return { responses: written, largestRegionId: regionIds[0]!, seconds: (Date.now() - started) / 1000 }
+}
+
+/** Four to nine words of one language with a number, so that texts are many and distinct (word statistics). */
+function mixedText(words: readonly string[], next: () => number): string {
+  const count = 4 + Math.floor(next() * 6)
+  return Array.from({ length: count }, () => words[Math.floor(next() * words.length)]!).join(' ') + ` ${Math.floor(next() * 1000)}`
+}
+
+/** `many-quotes`: every other free text approved, in one statement (region and time copied as moderation.ts does). */
+async function approveHalfOfTexts(handle: DatabaseHandle): Promise<void> {
+  const at = new Date().toISOString()
+  const { sql } = await import('kysely')
+  await sql`
+    insert into response_moderation (response_id, status, redacted_text, moderated_by, moderated_at, region_id, created_at)
+    select id, 'approved', null, null, ${at}, region_id, created_at from responses where free_text is not null and id % 2 = 0
+  `.execute(handle.db)
 }
 
 function uniqueCode(n: number): string {
@@ -232,7 +291,7 @@ async function sqlRaw(handle: DatabaseHandle, statement: string): Promise<void> 
   await sql.raw(statement).execute(handle.db)
 }
 
-const responseColumns = ['id', 'poster_id', 'region_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'language', 'tried_new', 'liked', 'age_band', 'free_text', 'step']
+const responseColumns = ['id', 'poster_id', 'region_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'language', 'tried_new', 'liked', 'age_band', 'free_text', 'step', 'record_key']
 
 /** One transaction per batch; SQLite through one prepared statement, PostgreSQL through multi-row inserts. */
 async function insertRaw(handle: DatabaseHandle, responses: unknown[][], links: [number, number, string][]): Promise<void> {
@@ -261,12 +320,13 @@ async function insertRaw(handle: DatabaseHandle, responses: unknown[][], links: 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { database: { type: 'string' }, responses: { type: 'string', default: '1000000' } } })
+  const { values } = parseArgs({ options: { database: { type: 'string' }, responses: { type: 'string', default: '1000000' }, shape: { type: 'string', default: 'no-quotes' } } })
+  if (!(seedShapes as readonly string[]).includes(values.shape)) throw new Error(`--shape takes one of ${seedShapes.join(', ')}`)
   const url = values.database ?? process.env.DATABASE_URL ?? 'sqlite:data/large.db'
   const handle = openDatabase(url)
   try {
     await migrateToLatest(handle.db)
-    const result = await seedLarge(handle, Number(values.responses), { log: (line) => console.log(line) })
+    const result = await seedLarge(handle, Number(values.responses), { shape: values.shape as SeedShape, log: (line) => console.log(line) })
     console.log(`seeded ${result.responses} responses in ${result.seconds.toFixed(1)} s; largest region id ${result.largestRegionId}`)
   } finally {
     await handle.close()

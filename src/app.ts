@@ -5,36 +5,35 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.ts'
 import { openDatabase, type DatabaseHandle } from './db/database.ts'
 import dbPlugin from './db/plugin.ts'
-import { loadOrCreateSecret } from './db/secrets.ts'
 import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
+import { responseCompression } from './http/compression.ts'
 import views from './http/views.ts'
-import captureRoutes from './capture/routes.ts'
+import capture from './capture/index.ts'
 import ops from './ops/routes.ts'
-import { errorForLog } from './ops/log-serializers.ts'
-import scanCounter from './posters/scans.ts'
-import { PosterDirectory } from './capture/poster-directory.ts'
-import { ResponseWriter } from './capture/response-writer.ts'
-import { GroupCommit } from './capture/group-commit.ts'
-import { minFillMs } from './capture/guard.ts'
+import { errorForLog, type LoggedRequest, pathForLog } from './ops/log-serializers.ts'
+import { answersPlugin } from './answers/index.ts'
 import { DailyKeyer, RateLimiter, rateLimitStore } from './http/rate-limit.ts'
 import routeTable from './auth/route-table.ts'
 import securityHeaders from './auth/security-headers.ts'
-import management from './admin/plugin.ts'
-import shareRoutes from './dashboard/share-routes.ts'
-import apiRoutes from './api/routes.ts'
-import updatePublicRoutes from './updates/public-routes.ts'
-import withdrawRoutes from './followup/withdraw-routes.ts'
-import retentionSchedule from './followup/retention-schedule.ts'
+import { signedInArea, signInRoutes, staffShell } from './staff/index.ts'
+import adminFeature from './admin/index.ts'
+import followupFeature, { retentionSchedule, withdrawRoutes } from './followup/index.ts'
+import { dashboardFeature, sharePages } from './dashboard/index.ts'
+import partnersFeature, { partnerSharePlugin } from './partners/index.ts'
+import updatesFeature, { updatesPublicPage } from './updates/index.ts'
+import themesFeature from './themes/index.ts'
+import planningFeature from './planning/index.ts'
+import importsFeature, { uitdatabankSchedule } from './imports/index.ts'
+import digestFeature, { digestFeedPlugin } from './digest/index.ts'
+import { apiRoutes, apiTokenAdmin } from './api/index.ts'
+import postersFeature, { scanCounter } from './posters/index.ts'
 import { audit } from './audit/log.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
-    posterDirectory: PosterDirectory
-    responseWriter: ResponseWriter
-    amendments: GroupCommit
-    answerSecret: string
+    /** Shared by the citizen routes and the API (http/rate-limit.ts). */
     rateLimiter: RateLimiter
   }
 }
@@ -50,19 +49,16 @@ export interface BuildOptions {
   retentionIntervalMs?: number
   /** Only for the benchmark that prices the dashboard rollups on the answer route; see ResponseWriter. */
   withoutAnswerRollups?: boolean
-}
-
-/** Only the request line's path — never the query string (it carries answer tokens). */
-function pathOnly(url: string): string {
-  const index = url.indexOf('?')
-  const path = index === -1 ? url : url.slice(0, index)
-  // A share link's token opens a dashboard: whoever reads the logs must not get it.
-  return path.startsWith('/r/') ? '/r/[token]' : path
+  /** How many counters the in-memory rate-limit store holds (SQLite only); tests shrink it to flood it quickly. */
+  rateLimitMemoryKeys?: number
+  /** The clock of the dashboard and its share pages (tests pin it to their data set's last day). */
+  now?: () => Date
 }
 
 /**
  * Log lines never carry who someone is: Fastify's default request serializer logs the
  * client address and port; ours keeps only the method, the path and the request id.
+ * The path has no query string and no token in it (pathForLog, src/ops/log-serializers.ts).
  * Errors keep only their type, message, code and stack (src/ops/log-serializers.ts).
  */
 export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
@@ -70,7 +66,7 @@ export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): F
     level: config.logLevel,
     ...(stream ? { stream } : {}),
     serializers: {
-      req: (request: { method: string; url: string; id: string }) => ({ method: request.method, path: pathOnly(request.url), id: request.id }),
+      req: (request: LoggedRequest & { method: string; id: string }) => ({ method: request.method, path: pathForLog(request), id: request.id }),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
       err: errorForLog,
     },
@@ -103,16 +99,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const handle = options.database ?? openDatabase(config.databaseUrl)
   await app.register(dbPlugin, { handle, closeOnShutdown: options.database === undefined })
   app.decorate('config', config)
-  app.decorate('answerSecret', config.secret ?? (await loadOrCreateSecret(handle.db, 'answer-token')))
-  app.decorate('posterDirectory', new PosterDirectory(handle.db))
-  app.decorate('responseWriter', new ResponseWriter(handle.db, undefined, !options.withoutAnswerRollups))
-  app.decorate('amendments', new GroupCommit(handle.db))
-  const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl), new DailyKeyer(handle.db))
+  // The write model's queues (answers/plugin.ts): one per instance, so that group commit works.
+  await app.register(answersPlugin, { rollups: !options.withoutAnswerRollups })
+  const rateLimiter = new RateLimiter(rateLimitStore(handle.db, handle.dialect, config.redisUrl, options.rateLimitMemoryKeys), new DailyKeyer(handle.db))
   app.decorate('rateLimiter', rateLimiter)
   app.addHook('onClose', () => rateLimiter.close())
 
   // Ecosystem plugins, then our shared plugins, then the features.
-  await app.register(cookie)
+  // Under https every cookie we set is Secure by default (the language choice, the device's
+  // one-answer cookie, the staff session), so that none of them is ever sent in clear.
+  await app.register(cookie, { parseOptions: { secure: config.publicBaseUrl.startsWith('https:') } })
   await app.register(securityHeaders, { publicBaseUrl: config.publicBaseUrl })
   await app.register(formBody)
   await app.register(views)
@@ -120,12 +116,56 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(ops)
   await app.register(scanCounter)
   await app.register(routeTable)
-  await app.register(captureRoutes, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs ?? minFillMs })
-  await app.register(management, { publicBaseUrl: config.publicBaseUrl })
-  await app.register(shareRoutes)
-  // The JSON API for region dashboards, with read-only tokens per region (src/api/).
-  await app.register(apiRoutes, { prefix: '/api', publicBaseUrl: config.publicBaseUrl })
-  await app.register(updatePublicRoutes)
+  // The citizen form; it also puts its cache of posters and themes (`app.posterDirectory`) on the root.
+  await app.register(capture, { publicBaseUrl: config.publicBaseUrl, minFillMs: options.minFillMs })
+  // Everything behind a sign-in, in one encapsulated scope: the session lookup and the CSRF
+  // check run on these routes only and cost the citizen routes nothing. docs/architecture.md
+  // says how a staff feature plugs in here.
+  const publicBaseUrl = config.publicBaseUrl
+  await app.register(async function staffScope(staff) {
+    // Staff pages above 1 KB go out compressed; the citizen routes above are outside this
+    // scope and never are (http/compression.ts, docs/security.md "Compression").
+    await responseCompression(staff)
+    await staff.register(staffShell, { publicBaseUrl })
+    await staff.register(signInRoutes)
+    await staff.register(
+      async function management(admin) {
+        await admin.register(signedInArea)
+        await admin.register(adminFeature, { publicBaseUrl })
+        // Follow-up: the bridge figures' queue, learning offers, moderation, data subject requests.
+        await admin.register(followupFeature)
+        // Printing: preview, PDF formats, bare QR downloads, batches and the scan funnel.
+        await admin.register(postersFeature, { publicBaseUrl })
+        // Public updates of a region, written by its coordinators.
+        await admin.register(updatesFeature)
+        // Free texts and their themes: the unclassified ones, corrections, keyword hints.
+        await admin.register(themesFeature)
+        // Read-only API tokens for the region's aggregates (/api/v1), under /regions/:regionId.
+        await admin.register(apiTokenAdmin, { publicBaseUrl })
+        // The region dashboard, its files and its share links, under /dashboard/:regionId.
+        await admin.register(dashboardFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+        // Planning: demand beside supply per theme, and its CSV, under /regions/:regionId.
+        await admin.register(planningFeature, options.now ? { now: options.now } : {})
+        // Imports from UiTdatabank and iCalendar files, and their confirmations, under /regions/:regionId.
+        await admin.register(importsFeature)
+        // A partner's own page (its protected figures) and its share links, under /regions/:regionId.
+        await admin.register(partnersFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+        // The monthly digest of a region or a partner, under /regions/:regionId.
+        await admin.register(digestFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+      },
+      { prefix: '/admin' },
+    )
+  })
+  await app.register(sharePages, options.now ? { now: options.now } : {})
+  await app.register(partnerSharePlugin, options.now ? { now: options.now } : {})
+  await app.register(digestFeedPlugin, { publicBaseUrl: config.publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+  // The JSON API for region dashboards, with read-only tokens per region (src/api/); its
+  // answers are compressed too (a scope of its own, so the citizen routes stay as they are).
+  await app.register(async function apiScope(api) {
+    await responseCompression(api)
+    await api.register(apiRoutes, { prefix: '/api', publicBaseUrl: config.publicBaseUrl })
+  })
+  await app.register(updatesPublicPage)
   await app.register(withdrawRoutes)
   await app.register(retentionSchedule, {
     intervalMs: options.retentionIntervalMs ?? 60 * 60 * 1000,
@@ -133,6 +173,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // What was erased, as counts only, in the audit log.
     audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: { ...counts } }),
   })
+  // The scheduled UiTdatabank fetch, only when its key, query and region are configured.
+  if (config.uitdatabank) {
+    const uit = config.uitdatabank
+    await app.register(uitdatabankSchedule, { settings: { url: uit.url, apiKey: uit.apiKey, query: uit.query, regionId: uit.regionId }, intervalMs: uit.intervalMinutes * 60_000 })
+  }
 
   return app
 }

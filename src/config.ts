@@ -77,6 +77,27 @@ export const configSchema = z.object({
     .trim()
     .refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
+  /**
+   * UiTdatabank Search API v3 (issue 18): with a key, a query and a region, new and changed
+   * events are fetched on a schedule. The key goes in the x-api-key header (publiq's
+   * search-api/authentication.md).
+   */
+  UITDATABANK_API_KEY: z.string().trim().min(8, 'must be at least 8 characters').optional(),
+  /** The advanced query (q=…) that selects the region's events, e.g. `regions:nis-73109`. */
+  UITDATABANK_QUERY: z.string().trim().min(1, 'must not be empty').optional(),
+  /** The id of the Leervraag region the fetched events belong to. */
+  UITDATABANK_REGION_ID: z.coerce.number().int().positive('must be a region id').optional(),
+  UITDATABANK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://search.uitdatabank.be'),
+  UITDATABANK_INTERVAL_MINUTES: z.coerce.number().int().min(5, 'must be at least 5').max(10080).default(60),
+  /**
+   * The mail server the monthly digest is sent through (issue 19), `smtp://user:pass@host:port`
+   * or `smtps://…`. Unset: nothing is ever sent.
+   */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^smtps?:\/\/[^/]+/.test(value) && URL.canParse(value) && new URL(value).hostname !== '', { message: 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.be:587' })
+    .optional(),
 })
 
 export interface Config {
@@ -89,6 +110,9 @@ export interface Config {
   secret: string | undefined
   metricsToken: string | undefined
   redisUrl: string | undefined
+  /** Present only when key, query and region are all set. */
+  uitdatabank: { apiKey: string; query: string; regionId: number; url: string; intervalMinutes: number } | undefined
+  smtpUrl: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +126,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
   }
   const values = parsed.data
+  const uit = [values.UITDATABANK_API_KEY, values.UITDATABANK_QUERY, values.UITDATABANK_REGION_ID]
+  if (uit.some((v) => v !== undefined) && uit.some((v) => v === undefined)) {
+    throw new ConfigError('invalid configuration: UITDATABANK_API_KEY, UITDATABANK_QUERY and UITDATABANK_REGION_ID: set all three or none')
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -112,5 +140,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secret: values.SECRET,
     metricsToken: values.METRICS_TOKEN,
     redisUrl: values.REDIS_URL,
+    uitdatabank:
+      values.UITDATABANK_API_KEY && values.UITDATABANK_QUERY && values.UITDATABANK_REGION_ID
+        ? {
+            apiKey: values.UITDATABANK_API_KEY,
+            query: values.UITDATABANK_QUERY,
+            regionId: values.UITDATABANK_REGION_ID,
+            url: values.UITDATABANK_URL.replace(/\/+$/, ''),
+            intervalMinutes: values.UITDATABANK_INTERVAL_MINUTES,
+          }
+        : undefined,
+    smtpUrl: values.SMTP_URL,
   }
 }

@@ -3,7 +3,7 @@ import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { ensureRollups } from './dashboard/rollups.ts'
+import { ensureRollups } from './answers/index.ts'
 import { closeGracefullyOnSignal } from './ops/shutdown.ts'
 import { openMigratedDatabase, startupFailureLine } from './ops/startup.ts'
 

@@ -10,7 +10,7 @@ import { issueFormTicket } from '../../src/capture/guard.ts'
 import { benchPosterA4, benchPosterBatch } from '../bench-posters.ts'
 import type { DashboardBenchResult } from '../bench-dashboard.ts'
 import { describeStatuses, type Measurement, type Unit } from './report.ts'
-import type { ReadyMessage, StatsMessage, TargetKind } from './target-server.ts'
+import type { CpuMessage, ReadyMessage, StatsMessage, TargetKind } from './target-server.ts'
 
 export interface RunOptions {
   /** Seconds of measurement per benchmark (after `warmup` seconds that are not counted). */
@@ -18,6 +18,10 @@ export interface RunOptions {
   warmup: number
   connections: number
   db: 'sqlite' | 'postgres'
+  /** The dashboard's data shapes to measure (all when absent). */
+  shapes?: string[] | undefined
+  /** A folder: each HTTP benchmark's measured run is CPU-profiled in its server, into FOLDER/NAME.cpuprofile. */
+  profile?: string | undefined
 }
 
 export interface RunningTarget {
@@ -28,6 +32,10 @@ export interface RunningTarget {
   secret?: string
   /** Responses stored so far, and how many of them reached step 2 (app only). */
   stats(): Promise<{ responses: number; stepTwo: number }>
+  /** The server process's CPU time so far (user + system, µs). */
+  cpu(): Promise<number>
+  /** Starts a CPU profile (no file), or stops it and writes it to `file`. */
+  profile(file?: string): Promise<void>
 }
 
 /** What a benchmark gets: the options, and servers started on first use and shared. */
@@ -39,12 +47,15 @@ export interface Benchmark {
   name: string
   unit: Unit
   description: string
-  run(context: BenchContext): Promise<Measurement>
+  /** One measurement, or one per case (the dashboard: one per data shape). */
+  run(context: BenchContext): Promise<Measurement | Measurement[]>
 }
 
 interface HttpLoad {
   name: string
   url: string
+  /** The server under load: its CPU time over the measured run, per response, is reported. */
+  server?: RunningTarget
   /** The status a correct answer has; anything else counts as an error. */
   expect: number
   method?: 'GET' | 'POST'
@@ -82,7 +93,12 @@ async function load(options: RunOptions, spec: HttpLoad): Promise<Measurement> {
   }
   if (options.warmup > 0) await autocannon({ ...runOptions, duration: options.warmup })
   counting = true
+  const profiling = spec.server !== undefined && options.profile !== undefined
+  if (profiling) await spec.server!.profile()
+  const cpuBefore = spec.server ? await spec.server.cpu() : 0
   const result = await autocannon({ ...runOptions, duration: options.duration })
+  const cpuMicros = spec.server ? (await spec.server.cpu()) - cpuBefore : 0
+  if (profiling) await spec.server!.profile(join(options.profile!, `${spec.name}.cpuprofile`))
   const counts = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, stat]) => [status, Number(stat.count)]))
   const responses = Object.values(counts).reduce((sum, count) => sum + count, 0)
   const good = (counts[String(spec.expect)] ?? 0) - wrong
@@ -101,6 +117,8 @@ async function load(options: RunOptions, spec: HttpLoad): Promise<Measurement> {
     p99Ms: result.latency.p99,
     errors: failed,
     total: responses + result.errors,
+    // Every response cost the server CPU, the refused ones too: divide by all of them.
+    ...(spec.server && responses > 0 ? { cpuUsPerRequest: cpuMicros / responses } : {}),
     ...(detail ? { errorDetail: detail } : {}),
   }
 }
@@ -115,15 +133,23 @@ function unstored(measurement: Measurement, missing: number, what: string, durat
 const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
 
 /**
+ * The address a phone in the load test answers from, through the target's trusted proxy
+ * hop (TRUST_PROXY=1): the per-network rate limit (120 answers per poster per 10 minutes)
+ * would otherwise stop a load test from one address within the first second, and a new
+ * user agent no longer gets round it. Thousands of distinct clients is what 3000 answers
+ * per second look like.
+ */
+function phoneHeaders(sequence: number): Record<string, string> {
+  return { 'user-agent': `leervraag-bench/${sequence}`, 'x-forwarded-for': `10.${(sequence >> 16) & 255}.${(sequence >> 8) & 255}.${sequence & 255}` }
+}
+
+/**
  * A real person's step-1 post: a form ticket minted as the form would have been shown two
- * seconds ago (the minimum fill time has passed), and a user agent of its own, because
- * the per-client rate limit (30 answers per 10 minutes) would otherwise stop a load test
- * from one address within the first second. Thousands of distinct clients is what 3000
- * answers per second look like.
+ * seconds ago (the minimum fill time has passed), from an address of its own.
  */
 function stepOne(target: RunningTarget, sequence: number): { body: string; headers: Record<string, string> } {
   const ticket = issueFormTicket(target.secret!, target.code!, Date.now() - 2000)
-  return { body: `tried_new=yes&ticket=${ticket}`, headers: { ...formHeaders, 'user-agent': `leervraag-bench/${sequence}` } }
+  return { body: `tried_new=yes&ticket=${ticket}`, headers: { ...formHeaders, ...phoneHeaders(sequence) } }
 }
 
 let clients = 0
@@ -150,7 +176,7 @@ async function answerTokens(target: RunningTarget, count: number, concurrency: n
 
 /**
  * The physical limit under the step-1 route: raw better-sqlite3 inserts into a table
- * shaped like `responses` (same columns and indexes, as of migration 006), WAL with synchronous=FULL, one
+ * shaped like `responses` (same columns and indexes, as of migration 018), WAL with synchronous=FULL, one
  * transaction per group of `connections` rows — what the app's ResponseWriter commits
  * per event-loop turn when 50 clients post at once. p99 is the latency of one commit.
  */
@@ -166,20 +192,21 @@ function sqliteInsert(options: RunOptions): Measurement {
       created_at varchar(30) not null, updated_at varchar(30), language varchar(8) not null,
       tried_new varchar(6) not null check (tried_new in ('yes', 'a_bit', 'no')),
       liked integer check (liked between 1 and 5), age_band varchar(10), free_text varchar(2000),
-      step integer not null default 1, idempotency_key varchar(32));
+      step integer not null default 1, idempotency_key varchar(32),
+      record_key integer not null check (record_key between 0 and 255));
       create index responses_region_created on responses (region_id, created_at);
       create index responses_poster on responses (poster_id);
       create unique index responses_idempotency_key on responses (idempotency_key);`)
     const insert = sqlite.prepare(
-      `insert into responses (poster_id, region_id, partner_id, location_id, activity_id, created_at, language, tried_new, step, idempotency_key)
-       values (1, 1, 1, 1, 1, ?, 'nl', 'yes', 1, ?) returning id`,
+      `insert into responses (poster_id, region_id, partner_id, location_id, activity_id, created_at, language, tried_new, step, idempotency_key, record_key)
+       values (1, 1, 1, 1, 1, ?, 'nl', 'yes', 1, ?, ?) returning id`,
     )
     // Keys as random as the form tickets' nonces, so the unique index sees realistic inserts.
     const keyPrefix = randomBytes(8).toString('base64url')
     let sequence = 0
     const group = sqlite.transaction((size: number) => {
       const at = new Date().toISOString()
-      for (let i = 0; i < size; i++) insert.get(at, `${(++sequence * 2654435761 % 4294967296).toString(36)}${keyPrefix}`)
+      for (let i = 0; i < size; i++) insert.get(at, `${(++sequence * 2654435761 % 4294967296).toString(36)}${keyPrefix}`, sequence & 255)
     })
     const batch = options.connections
     const commitMs: number[] = []
@@ -221,18 +248,41 @@ function inProcess(name: string, unit: Unit, description: string, measure: () =>
 }
 
 /**
- * The dashboard's p95 in ms; its seeded database (data/bench-dashboard-*.db) is made once
- * and reused. Measured in a process of its own: after minutes of autocannon this process's
- * heap is large, and its garbage collection would land in the dashboard's p95.
+ * The dashboard over every data shape (scripts/bench-dashboard.ts): one measurement per
+ * shape, named `dashboard_100k/one-week`, whose value is the p95 of its worst view. Its
+ * databases (data/bench-dashboard-*.db) are seeded once and reused. Measured in a process
+ * of its own: after minutes of autocannon this process's heap is large, and its garbage
+ * collection would land in the dashboard's p95.
  */
-function dashboard(responses: number): () => Promise<{ value: number; p99Ms: number; errors: number; total: number }> {
+function dashboard(responses: number, name: string): (context: BenchContext) => Promise<Measurement[]> {
+  return async (context) => {
+    const args = ['--responses', String(responses), '--report', 'ipc', ...(context.shapes ? ['--shape', context.shapes.join(',')] : [])]
+    const child = fork(fileURLToPath(new URL('../bench-dashboard.ts', import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const results = await new Promise<DashboardBenchResult[]>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as DashboardBenchResult[]))
+      child.once('exit', (code) => reject(new Error(`the dashboard bench exited (code ${code}) without a result`)))
+    })
+    return results.map((result) => ({
+      name: `${name}/${result.shape}`,
+      unit: 'ms' as const,
+      value: result.p95,
+      p99Ms: result.p95,
+      errors: 0,
+      total: result.runs,
+      detail: `worst view ${result.worstView}; CPU per page ${result.cpuMsPerPage} ms on average, ${result.worstCpuMs} ms at most (${result.worstCpuView}); plans ${result.plansFile}`,
+    }))
+  }
+}
+
+/** The planning page's p95 in ms (issue 18), on the dashboard bench's data set plus 2,000 offers and activities. */
+function planning(responses: number): () => Promise<{ value: number; p99Ms: number; errors: number; total: number }> {
   return async () => {
-    const child = fork(fileURLToPath(new URL('../bench-dashboard.ts', import.meta.url)), ['--responses', String(responses), '--report', 'ipc'], {
+    const child = fork(fileURLToPath(new URL('../bench-planning.ts', import.meta.url)), ['--responses', String(responses), '--report', 'ipc'], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
-    const result = await new Promise<DashboardBenchResult>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as DashboardBenchResult))
-      child.once('exit', (code) => reject(new Error(`the dashboard bench exited (code ${code}) without a result`)))
+    const result = await new Promise<{ p95: number; runs: number }>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as { p95: number; runs: number }))
+      child.once('exit', (code) => reject(new Error(`the planning bench exited (code ${code}) without a result`)))
     })
     return { value: result.p95, p99Ms: result.p95, errors: 0, total: result.runs }
   }
@@ -244,6 +294,7 @@ async function answerPost(context: BenchContext, name: string, kind: 'app' | 'ap
   const before = await app.stats()
   const measurement = await load(context, {
     name,
+    server: app,
     url: `${app.url}/q/${app.code}`,
     method: 'POST',
     headers: formHeaders,
@@ -263,7 +314,10 @@ export const benchmarks: Benchmark[] = [
     name: 'hello_world',
     unit: 'req/s',
     description: 'a bare Fastify app answering {"hello":"world"}: the ceiling for this machine',
-    run: async (context) => load(context, { name: 'hello_world', url: `${(await context.target('hello')).url}/`, expect: 200 }),
+    run: async (context) => {
+      const hello = await context.target('hello')
+      return load(context, { name: 'hello_world', server: hello, url: `${hello.url}/`, expect: 200 })
+    },
   },
   {
     name: 'form_get',
@@ -271,7 +325,7 @@ export const benchmarks: Benchmark[] = [
     description: 'GET /q/:code, the step-1 page',
     run: async (context) => {
       const app = await context.target('app')
-      return load(context, { name: 'form_get', url: `${app.url}/q/${app.code}`, expect: 200 })
+      return load(context, { name: 'form_get', server: app, url: `${app.url}/q/${app.code}`, expect: 200 })
     },
   },
   {
@@ -300,6 +354,7 @@ export const benchmarks: Benchmark[] = [
       const amended = new Set<number>()
       const measurement = await load(context, {
         name: 'amend_post',
+        server: app,
         url: `${app.url}${tokens[0]!}`,
         method: 'POST',
         body: `liked=4&themes=${app.themeId}`,
@@ -308,9 +363,9 @@ export const benchmarks: Benchmark[] = [
           const index = next++ % tokens.length
           requestContext.token = index
           request.path = tokens[index]!
-          // A user agent per request: tokens are reused when the run outlasts them, and
+          // An address per request: tokens are reused when the run outlasts them, and
           // each reuse would count against the per-client limit of the token's client.
-          request.headers = { ...formHeaders, 'user-agent': `leervraag-bench/${++clients}` }
+          request.headers = { ...formHeaders, ...phoneHeaders(++clients) }
         },
         check: (_headers, requestContext) => {
           amended.add(requestContext.token as number)
@@ -328,7 +383,7 @@ export const benchmarks: Benchmark[] = [
     description: 'GET /q/:code/qr.svg',
     run: async (context) => {
       const app = await context.target('app')
-      return load(context, { name: 'qr_svg', url: `${app.url}/q/${app.code}/qr.svg`, expect: 200 })
+      return load(context, { name: 'qr_svg', server: app, url: `${app.url}/q/${app.code}/qr.svg`, expect: 200 })
     },
   },
   {
@@ -339,9 +394,34 @@ export const benchmarks: Benchmark[] = [
   },
   inProcess('poster_a4_pdf', 'ms', 'one bilingual A4 poster PDF with the embedded font (median ms)', benchPosterA4),
   inProcess('posters_batch_200', 's', 'one streamed PDF of 200 A4 posters in the worker thread (s)', () => benchPosterBatch(200)),
-  inProcess('dashboard_100k', 'ms', 'the full region dashboard for one year, 100,000 answers (p95 ms)', dashboard(100_000)),
-  inProcess('dashboard_1m', 'ms', 'the full region dashboard for one year, 1,000,000 answers (p95 ms; seeds once, minutes)', dashboard(1_000_000)),
+  {
+    name: 'dashboard_100k',
+    unit: 'ms',
+    description: 'the region dashboard at 100,000 answers, per data shape: p95 of the worst of 70 views (seeds each shape once)',
+    run: dashboard(100_000, 'dashboard_100k'),
+  },
+  {
+    name: 'dashboard_1m',
+    unit: 'ms',
+    description: 'the same at 1,000,000 answers (only with --size 1m or --only; seeding each shape takes minutes)',
+    run: dashboard(1_000_000, 'dashboard_1m'),
+  },
+  inProcess('planning_100k', 'ms', 'the planning page, last complete quarter, 100,000 answers and 2,000 offers/activities (p95 ms)', planning(100_000)),
+  inProcess('planning_1m', 'ms', 'the planning page, last complete quarter, 1,000,000 answers and 2,000 offers/activities (p95 ms; seeds once, minutes)', planning(1_000_000)),
 ]
+
+/** One question to a target server over IPC; the answer is the next message of that type. */
+function ask<T extends { type: string }>(child: ChildProcess, type: T['type'], message: unknown = type): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: { type?: string }) => {
+      if (message?.type !== type) return
+      child.off('message', listener)
+      resolve(message as T)
+    }
+    child.on('message', listener)
+    child.send(message as string)
+  })
+}
 
 const targetServer = fileURLToPath(new URL('./target-server.ts', import.meta.url))
 const primeSeconds = 4
@@ -365,11 +445,11 @@ export function targetPool(options: RunOptions) {
         const target: RunningTarget = {
           url: `http://127.0.0.1:${message.port}`,
           secret,
-          stats: () =>
-            new Promise((resolveStats) => {
-              child.once('message', (stats: StatsMessage) => resolveStats(stats))
-              child.send('stats')
-            }),
+          stats: () => ask<StatsMessage>(child, 'stats'),
+          cpu: async () => (await ask<CpuMessage>(child, 'cpu')).micros,
+          profile: async (file) => {
+            await ask(child, 'profiled', { profile: file === undefined ? 'start' : 'stop', file })
+          },
         }
         if (message.code) target.code = message.code
         if (message.themeId) target.themeId = message.themeId

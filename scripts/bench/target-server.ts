@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
@@ -26,6 +27,12 @@ export interface StatsMessage {
   type: 'stats'
   responses: number
   stepTwo: number
+}
+
+/** The server process's own CPU time so far (user + system, µs): the bench takes deltas. */
+export interface CpuMessage {
+  type: 'cpu'
+  micros: number
 }
 
 export interface ReadyMessage {
@@ -88,7 +95,8 @@ async function leervraag(dbKind: string, withoutAnswerRollups = false): Promise<
   const [theme] = await listVisibleThemes(database.db, regionId)
   // The bench knows the secret so that it can mint form tickets (see capture/guard.ts)
   // for each request instead of loading the form first.
-  const config = loadConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url, PUBLIC_BASE_URL: 'https://leervraag.example.be', SECRET: process.env.BENCH_SECRET })
+  // One trusted proxy hop: the load generator's X-Forwarded-For gives each phone its own address.
+  const config = loadConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url, PUBLIC_BASE_URL: 'https://leervraag.example.be', SECRET: process.env.BENCH_SECRET, TRUST_PROXY: '1' })
   const app = await buildApp(config, { database, withoutAnswerRollups })
   return {
     app,
@@ -105,6 +113,34 @@ async function leervraag(dbKind: string, withoutAnswerRollups = false): Promise<
       await database.close()
       await remove()
     },
+  }
+}
+
+/** `{ profile: 'start' }`, then `{ profile: 'stop', file }`: a V8 CPU profile of the measured run only (not start-up, not warm-up). */
+export interface ProfileMessage {
+  profile: 'start' | 'stop'
+  file?: string
+}
+
+let inspector: Session | undefined
+
+async function profile(message: ProfileMessage) {
+  if (message.profile === 'start') {
+    inspector = new Session()
+    inspector.connect()
+    await inspector.post('Profiler.enable')
+    // 100 µs between samples: a request costs tens of µs, so the default 1 ms sees too little.
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 })
+    await inspector.post('Profiler.start')
+    return
+  }
+  if (!inspector) return
+  const { profile: result } = await inspector.post('Profiler.stop')
+  inspector.disconnect()
+  inspector = undefined
+  if (message.file) {
+    mkdirSync(dirname(message.file), { recursive: true })
+    writeFileSync(message.file, JSON.stringify(result))
   }
 }
 
@@ -131,6 +167,11 @@ async function main() {
   process.on('message', (m) => {
     if (m === 'stop') void stop()
     if (m === 'stats' && target.stats) void target.stats().then((stats) => process.send!(stats))
+    if (m === 'cpu') {
+      const usage = process.cpuUsage()
+      process.send!({ type: 'cpu', micros: usage.user + usage.system } satisfies CpuMessage)
+    }
+    if (typeof m === 'object' && m !== null && 'profile' in m) void profile(m as ProfileMessage).then(() => process.send!({ type: 'profiled' }))
   })
   // If the parent dies, do not linger holding a port and a temp database.
   process.on('disconnect', () => void stop())

@@ -33,7 +33,10 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   delete base.NODE_OPTIONS
   delete base.NODE_V8_COVERAGE
   for (const key of Object.keys(base)) if (key.startsWith('TAP') || key === 'TEST_DATABASE_URL') delete base[key]
-  return { ...base, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET: harnessSecret, ...env }
+  // TRUST_PROXY=1: the harness's phones each answer from an address of their own (X-Forwarded-For).
+  // tap's process tracker also wraps child processes; '0' turns its coverage off in this one.
+  base._TAPJS_PROCESSINFO_COVERAGE_ = '0'
+  return { ...base, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SECRET: harnessSecret, TRUST_PROXY: '1', ...env }
 }
 
 /** Starts `src/server.ts` as `npm start` does and resolves once it listens. */
@@ -104,14 +107,19 @@ export function ticketNonce(ticket: string): string {
 
 let phones = 0
 
+function phoneAddress(n: number): string {
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`
+}
+
 /**
- * One step-1 answer as a phone sends it. Every request has a user agent of its own, so
- * that the per-client rate limit sees many phones rather than one script.
+ * One step-1 answer as a phone sends it. Every request comes from an address of its own
+ * (through the server's one trusted proxy hop), so that the per-network rate limit sees
+ * many phones rather than one script.
  */
 export async function postAnswer(url: string, code: string, ticket: string, signal?: AbortSignal): Promise<Response> {
   return fetch(`${url}/q/${code}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `HarnessPhone/${process.pid}.${phones++}` },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `HarnessPhone/${process.pid}.${phones}`, 'x-forwarded-for': phoneAddress(phones++) },
     body: new URLSearchParams({ tried_new: 'yes', ticket }).toString(),
     redirect: 'manual',
     signal,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Audience, Database, Poster } from '../db/types.ts'
-import { seedDefaultThemes } from '../themes/queries.ts'
-import { createPoster } from '../posters/queries.ts'
+import type { ActivityState, Audience, Database, Poster } from '../db/types.ts'
+import { seedDefaultThemes } from '../themes/index.ts'
+import { createPoster } from '../posters/index.ts'
 import { inScope } from '../auth/permissions.ts'
 
 const now = () => new Date().toISOString()
@@ -69,6 +69,8 @@ export interface NewActivityInput {
   audience?: Audience
   startsOn?: string | null
   endsOn?: string | null
+  /** 'proposed': a partner's proposal for the region's panel (issue 18); by default planned. */
+  state?: ActivityState
 }
 
 /** The activity takes its region from its partner, so the two can never disagree. */
@@ -85,6 +87,7 @@ export async function createActivity(db: Kysely<Database>, input: NewActivityInp
       starts_on: input.startsOn ?? null,
       ends_on: input.endsOn ?? null,
       created_at: now(),
+      ...(input.state ? { state: input.state } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -106,10 +109,6 @@ export async function updateRegion(db: Kysely<Database>, regionId: number, input
     .set({ name: input.name, default_language: input.defaultLanguage, contact_line: input.contactLine })
     .where('id', '=', regionId)
     .execute()
-}
-
-export function findRegion(db: Kysely<Database>, regionId: number) {
-  return db.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst()
 }
 
 export function listPartners(db: Kysely<Database>, regionId: number, partnerIds: number[] | 'all' = 'all') {
@@ -201,6 +200,19 @@ export async function updateActivity(db: Kysely<Database>, regionId: number, act
 export async function activityThemeIds(db: Kysely<Database>, activityId: number): Promise<number[]> {
   const rows = await db.selectFrom('activity_themes').select('theme_id').where('activity_id', '=', activityId).execute()
   return rows.map((row) => row.theme_id)
+}
+
+/** The themes of every activity of a region, by activity (for the list of activities). */
+export async function activityThemesInRegion(db: Kysely<Database>, regionId: number): Promise<Map<number, number[]>> {
+  const rows = await db
+    .selectFrom('activity_themes')
+    .innerJoin('activities', 'activities.id', 'activity_themes.activity_id')
+    .select(['activity_themes.activity_id', 'activity_themes.theme_id'])
+    .where('activities.region_id', '=', regionId)
+    .execute()
+  const themes = new Map<number, number[]>()
+  for (const row of rows) themes.set(row.activity_id, [...(themes.get(row.activity_id) ?? []), row.theme_id])
+  return themes
 }
 
 /** Replaces an activity's themes; only themes of the activity's own region are kept. */

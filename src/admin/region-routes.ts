@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { audit, listAudit } from '../audit/log.ts'
 import { can, partnerScope } from '../auth/permissions.ts'
 import { createInvitation, invitationLink, listOpenInvitations } from '../auth/invitations.ts'
-import { disableUser, findRegionUser, findUserByEmail, listRegionUsers } from '../auth/users.ts'
+import { createPasswordReset, passwordResetLink } from '../auth/password-resets.ts'
+import { disableUser, enableUser, findRegionUser, findUserByEmail, listRegionUsers } from '../auth/users.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Region, Role } from '../db/types.ts'
-import type { MessageKey } from '../i18n/i18n.ts'
-import { themeLabel } from '../themes/queries.ts'
+import { themeLabel } from '../themes/index.ts'
+import { partnerSecret, renderPartnerPage } from '../partners/index.ts'
 import { requestLanguage } from '../http/views.ts'
-import { allow, currentUser, regionFromUrl } from './access.ts'
+import { allow, currentUser, type FieldErrors, fieldErrors, formBody, type FormFields, idSchema, NotFound, pageQuery, regionOf, renderStaffPage, withDone } from '../staff/index.ts'
 import {
   createLocation,
   createPartner,
@@ -25,35 +28,67 @@ import {
   updateRegion,
   updateTheme,
 } from './queries.ts'
-import { fieldErrors, idParam, NotFound, renderAdmin } from './render.ts'
+import { listLocationRequests, openLocationRequestCounts } from './location-requests.ts'
 import { inviteBody, locationBody, partnerBody, regionUpdateBody, slugify, themeBody } from './schemas.ts'
 
-type Body = Record<string, unknown>
-type Errors = Record<string, MessageKey>
+type Body = FormFields
+type Errors = FieldErrors
 
-const bodyOf = (request: FastifyRequest): Body => (request.body ?? {}) as Body
+/** A theme row as the form's fields. */
+function themeValues(theme: { labels: string; keywords: string; icon: string | null; position: number; hidden: number }) {
+  const labels = JSON.parse(theme.labels) as Record<string, string>
+  const keywords = JSON.parse(theme.keywords) as Record<string, string[]>
+  return {
+    label_nl: labels.nl ?? '',
+    label_fr: labels.fr ?? '',
+    label_en: labels.en ?? '',
+    keywords_nl: (keywords.nl ?? []).join(', '),
+    keywords_fr: (keywords.fr ?? []).join(', '),
+    keywords_en: (keywords.en ?? []).join(', '),
+    icon: theme.icon ?? '',
+    position: String(theme.position),
+    hidden: theme.hidden === 1 ? 'on' : '',
+  }
+}
+
+/** The form's fields as a theme's columns. */
+function themeInput(data: ReturnType<typeof themeBody.parse>) {
+  const labels: Record<string, string> = { nl: data.label_nl }
+  if (data.label_fr) labels.fr = data.label_fr
+  if (data.label_en) labels.en = data.label_en
+  return {
+    icon: data.icon,
+    labels,
+    keywords: { nl: data.keywords_nl, fr: data.keywords_fr, en: data.keywords_en },
+    position: data.position,
+    hidden: data.hidden,
+  }
+}
 
 /** Region overview, partners, locations, themes, users and the region's audit log. */
 export default async function regionRoutes(app: FastifyInstance, options: { publicBaseUrl: string }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>()
   const db = app.db
-  const menu = (region: Region) => ({ region: { id: region.id, name: region.name } })
 
   // ——— Overview and settings ———
 
   async function overview(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
     const user = currentUser(request)
-    const counts = await regionCounts(db, region.id, partnerScope(user))
+    const counts: Record<string, number> = await regionCounts(db, region.id, partnerScope(user))
+    // The tile of the location requests counts the open ones (the coordinator's work).
+    if (can(user, 'manage', { type: 'location', regionId: region.id })) counts['location-requests'] = (await openLocationRequestCounts(db, [region.id])).get(region.id) ?? 0
     const canManage = can(user, 'manage', { type: 'region', regionId: region.id })
-    return renderAdmin(request, reply, 'admin/region', () => region.name, { counts, canManage, values: { ...region, ...values }, errors }, { ...menu(region), status })
+    const canPrint = can(user, 'view', { type: 'poster', regionId: region.id })
+    return renderStaffPage(request, reply, 'admin/region', () => region.name, { counts, canManage, canPrint, values: { ...region, ...values }, errors }, { status })
   }
 
-  app.get('', async (request, reply) => overview(request, reply, await regionFromUrl(db, request)))
+  routes.get('', { schema: { querystring: pageQuery } }, async (request, reply) => overview(request, reply, regionOf(request)))
 
-  app.post('', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.post('', { schema: { querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
     const user = allow(request, 'manage', { type: 'region', regionId: region.id })
-    const parsed = regionUpdateBody.safeParse(bodyOf(request))
-    if (!parsed.success) return overview(request, reply, region, bodyOf(request), fieldErrors(parsed.error), 422)
+    const parsed = regionUpdateBody.safeParse(request.body)
+    if (!parsed.success) return overview(request, reply, region, request.body, fieldErrors(parsed.error), 422)
     await updateRegion(db, region.id, { name: parsed.data.name, defaultLanguage: parsed.data.default_language, contactLine: parsed.data.contact_line })
     // The thanks page shows the contact line: let the citizen form see it at once here.
     app.posterDirectory.forget()
@@ -65,50 +100,46 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
 
   async function partnersPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
     const partners = await listPartners(db, region.id)
-    return renderAdmin(request, reply, 'admin/partners', 'admin.partners.title', { partners, values, errors }, { ...menu(region), status })
+    return renderStaffPage(request, reply, 'admin/partners', 'admin.partners.title', { partners, values, errors }, { status })
   }
 
-  app.get('/partners', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.get('/partners', { schema: { querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'partner', regionId: region.id })
     return partnersPage(request, reply, region)
   })
 
-  app.post('/partners', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.post('/partners', { schema: { querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
     const user = allow(request, 'manage', { type: 'partner', regionId: region.id })
-    const parsed = partnerBody.safeParse(bodyOf(request))
-    if (!parsed.success) return partnersPage(request, reply, region, bodyOf(request), fieldErrors(parsed.error), 422)
+    const parsed = partnerBody.safeParse(request.body)
+    if (!parsed.success) return partnersPage(request, reply, region, request.body, fieldErrors(parsed.error), 422)
     try {
       const id = await createPartner(db, region.id, parsed.data.name, parsed.data.kind)
       await audit(db, { userId: user.id, action: 'partner.create', resourceType: 'partner', resourceId: id, regionId: region.id, detail: { name: parsed.data.name } })
-      return reply.redirect(`/admin/regions/${region.id}/partners`, 303)
+      return reply.redirect(withDone(`/admin/regions/${region.id}/partners`, 'partner.created'), 303)
     } catch (error) {
-      if (isUniqueViolation(error)) return partnersPage(request, reply, region, bodyOf(request), { name: 'admin.error.duplicate' }, 422)
+      if (isUniqueViolation(error)) return partnersPage(request, reply, region, request.body, { name: 'admin.error.duplicate' }, 422)
       throw error
     }
   })
 
-  async function partnerOf(request: FastifyRequest, region: Region) {
-    const partner = await findPartner(db, region.id, idParam((request.params as Body).partnerId))
+  async function partnerOf(region: Region, partnerId: number) {
+    const partner = await findPartner(db, region.id, partnerId)
     if (!partner) throw new NotFound()
     return partner
   }
 
-  app.get('/partners/:partnerId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const partner = await partnerOf(request, region)
-    allow(request, 'view', { type: 'partner', regionId: region.id })
-    return renderAdmin(request, reply, 'admin/partner', () => partner.name, { partner, values: partner, errors: {} }, menu(region))
-  })
+  // GET /partners/:partnerId is the partner's own page (src/partners): its figures, its share
+  // links, and this name form for coordinators, which the POST below renders again on a refusal.
+  const partnerPage = { secret: partnerSecret(db) }
 
-  app.post('/partners/:partnerId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const partner = await partnerOf(request, region)
+  routes.post('/partners/:partnerId', { schema: { params: z.object({ partnerId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const partner = await partnerOf(region, request.params.partnerId)
     const user = allow(request, 'manage', { type: 'partner', regionId: region.id })
-    const parsed = partnerBody.safeParse(bodyOf(request))
-    const again = (errors: Errors) =>
-      renderAdmin(request, reply, 'admin/partner', () => partner.name, { partner, values: bodyOf(request), errors }, { ...menu(region), status: 422 })
+    const parsed = partnerBody.safeParse(request.body)
+    const again = (errors: Errors) => renderPartnerPage(db, partnerPage, request, reply, region, partner, { values: request.body, errors, status: 422 })
     if (!parsed.success) return again(fieldErrors(parsed.error))
     try {
       await updatePartner(db, region.id, partner.id, parsed.data.name, parsed.data.kind)
@@ -123,52 +154,56 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
   // ——— Locations (coordinators) ———
 
   async function locationsPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
+    const user = currentUser(request)
     const locations = await listLocations(db, region.id)
-    const canManage = can(currentUser(request), 'manage', { type: 'location', regionId: region.id })
-    return renderAdmin(request, reply, 'admin/locations', 'admin.locations.title', { locations, canManage, values, errors }, { ...menu(region), status })
+    const canManage = can(user, 'manage', { type: 'location', regionId: region.id })
+    // Coordinators see the open requests above the list; partner members a way to ask.
+    const openRequests = canManage ? (await listLocationRequests(db, region.id, 'all', 0)).open : []
+    const canAsk = can(user, 'manage', { type: 'location-request', regionId: region.id }) && !canManage
+    return renderStaffPage(request, reply, 'admin/locations', 'admin.locations.title', { locations, canManage, openRequests, canAsk, values, errors }, { status })
   }
 
-  app.get('/locations', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.get('/locations', { schema: { querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'location', regionId: region.id })
     return locationsPage(request, reply, region)
   })
 
-  app.post('/locations', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.post('/locations', { schema: { querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
     const user = allow(request, 'manage', { type: 'location', regionId: region.id })
-    const parsed = locationBody.safeParse(bodyOf(request))
-    if (!parsed.success) return locationsPage(request, reply, region, bodyOf(request), fieldErrors(parsed.error), 422)
+    const parsed = locationBody.safeParse(request.body)
+    if (!parsed.success) return locationsPage(request, reply, region, request.body, fieldErrors(parsed.error), 422)
     try {
       const id = await createLocation(db, region.id, parsed.data)
       await audit(db, { userId: user.id, action: 'location.create', resourceType: 'location', resourceId: id, regionId: region.id, detail: { name: parsed.data.name } })
-      return reply.redirect(`/admin/regions/${region.id}/locations`, 303)
+      return reply.redirect(withDone(`/admin/regions/${region.id}/locations`, 'location.created'), 303)
     } catch (error) {
-      if (isUniqueViolation(error)) return locationsPage(request, reply, region, bodyOf(request), { name: 'admin.error.duplicate' }, 422)
+      if (isUniqueViolation(error)) return locationsPage(request, reply, region, request.body, { name: 'admin.error.duplicate' }, 422)
       throw error
     }
   })
 
-  async function locationOf(request: FastifyRequest, region: Region) {
-    const location = await findLocation(db, region.id, idParam((request.params as Body).locationId))
+  async function locationOf(region: Region, locationId: number) {
+    const location = await findLocation(db, region.id, locationId)
     if (!location) throw new NotFound()
     return location
   }
 
-  app.get('/locations/:locationId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const location = await locationOf(request, region)
+  routes.get('/locations/:locationId', { schema: { params: z.object({ locationId: idSchema }), querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
+    const location = await locationOf(region, request.params.locationId)
     allow(request, 'manage', { type: 'location', regionId: region.id })
-    return renderAdmin(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {} }, menu(region))
+    return renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {} })
   })
 
-  app.post('/locations/:locationId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const location = await locationOf(request, region)
+  routes.post('/locations/:locationId', { schema: { params: z.object({ locationId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const location = await locationOf(region, request.params.locationId)
     const user = allow(request, 'manage', { type: 'location', regionId: region.id })
-    const parsed = locationBody.safeParse(bodyOf(request))
+    const parsed = locationBody.safeParse(request.body)
     const again = (errors: Errors) =>
-      renderAdmin(request, reply, 'admin/location', () => location.name, { location, values: bodyOf(request), errors }, { ...menu(region), status: 422 })
+      renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: request.body, errors }, { status: 422 })
     if (!parsed.success) return again(fieldErrors(parsed.error))
     try {
       await updateLocation(db, region.id, location.id, parsed.data)
@@ -183,84 +218,55 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
 
   // ——— Learning themes (coordinators) ———
 
-  function themeValues(theme: { labels: string; keywords: string; icon: string | null; position: number; hidden: number }) {
-    const labels = JSON.parse(theme.labels) as Record<string, string>
-    const keywords = JSON.parse(theme.keywords) as Record<string, string[]>
-    return {
-      label_nl: labels.nl ?? '',
-      label_fr: labels.fr ?? '',
-      label_en: labels.en ?? '',
-      keywords_nl: (keywords.nl ?? []).join(', '),
-      keywords_fr: (keywords.fr ?? []).join(', '),
-      keywords_en: (keywords.en ?? []).join(', '),
-      icon: theme.icon ?? '',
-      position: String(theme.position),
-      hidden: theme.hidden === 1 ? 'on' : '',
-    }
-  }
-
-  function themeInput(data: ReturnType<typeof themeBody.parse>) {
-    const labels: Record<string, string> = { nl: data.label_nl }
-    if (data.label_fr) labels.fr = data.label_fr
-    if (data.label_en) labels.en = data.label_en
-    return {
-      icon: data.icon,
-      labels,
-      keywords: { nl: data.keywords_nl, fr: data.keywords_fr, en: data.keywords_en },
-      position: data.position,
-      hidden: data.hidden,
-    }
-  }
-
   async function themesPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
     const rows = await listThemes(db, region.id)
     const lang = requestLanguage(request)
     const themes = rows.map((row) => ({ ...row, label: themeLabel(row, lang) }))
-    return renderAdmin(request, reply, 'admin/themes', 'admin.themes.title', { themes, values, errors }, { ...menu(region), status })
+    return renderStaffPage(request, reply, 'admin/themes', 'admin.themes.title', { themes, values, errors }, { status })
   }
 
-  app.get('/themes', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.get('/themes', { schema: { querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'theme', regionId: region.id })
     return themesPage(request, reply, region)
   })
 
-  app.post('/themes', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.post('/themes', { schema: { querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
     const user = allow(request, 'manage', { type: 'theme', regionId: region.id })
-    const parsed = themeBody.safeParse(bodyOf(request))
-    if (!parsed.success) return themesPage(request, reply, region, bodyOf(request), fieldErrors(parsed.error), 422)
+    const parsed = themeBody.safeParse(request.body)
+    if (!parsed.success) return themesPage(request, reply, region, request.body, fieldErrors(parsed.error), 422)
     try {
       const id = await createTheme(db, region.id, { slug: slugify(parsed.data.label_nl), ...themeInput(parsed.data) })
       app.posterDirectory.forget()
       await audit(db, { userId: user.id, action: 'theme.create', resourceType: 'theme', resourceId: id, regionId: region.id, detail: { label: parsed.data.label_nl } })
       return reply.redirect(`/admin/regions/${region.id}/themes`, 303)
     } catch (error) {
-      if (isUniqueViolation(error)) return themesPage(request, reply, region, bodyOf(request), { label_nl: 'admin.error.duplicate' }, 422)
+      if (isUniqueViolation(error)) return themesPage(request, reply, region, request.body, { label_nl: 'admin.error.duplicate' }, 422)
       throw error
     }
   })
 
-  async function themeOf(request: FastifyRequest, region: Region) {
-    const theme = await findTheme(db, region.id, idParam((request.params as Body).themeId))
+  async function themeOf(region: Region, themeId: number) {
+    const theme = await findTheme(db, region.id, themeId)
     if (!theme) throw new NotFound()
     return theme
   }
 
-  app.get('/themes/:themeId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const theme = await themeOf(request, region)
+  routes.get('/themes/:themeId', { schema: { params: z.object({ themeId: idSchema }), querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
+    const theme = await themeOf(region, request.params.themeId)
     allow(request, 'manage', { type: 'theme', regionId: region.id })
-    return renderAdmin(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: themeValues(theme), errors: {} }, menu(region))
+    return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: themeValues(theme), errors: {} })
   })
 
-  app.post('/themes/:themeId', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    const theme = await themeOf(request, region)
+  routes.post('/themes/:themeId', { schema: { params: z.object({ themeId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const theme = await themeOf(region, request.params.themeId)
     const user = allow(request, 'manage', { type: 'theme', regionId: region.id })
-    const parsed = themeBody.safeParse(bodyOf(request))
+    const parsed = themeBody.safeParse(request.body)
     if (!parsed.success) {
-      return renderAdmin(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: bodyOf(request), errors: fieldErrors(parsed.error) }, { ...menu(region), status: 422 })
+      return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: request.body, errors: fieldErrors(parsed.error) }, { status: 422 })
     }
     await updateTheme(db, region.id, theme.id, themeInput(parsed.data))
     // The citizen form keeps a region's themes in memory: this instance drops them now,
@@ -272,24 +278,37 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
 
   // ——— Users of the region (coordinators invite partner members and bridge figures; admins anyone) ———
 
-  async function usersPage(request: FastifyRequest, reply: FastifyReply, region: Region, extra: Body = {}, status = 200) {
+  async function usersPage(request: FastifyRequest, reply: FastifyReply, region: Region, extra: object = {}, status = 200) {
     const user = currentUser(request)
     const [users, invitations, partners] = await Promise.all([listRegionUsers(db, region.id), listOpenInvitations(db, region.id), listPartners(db, region.id)])
     const roles = (['coordinator', 'partner', 'bridge'] as Role[]).filter((role) => can(user, 'manage', { type: 'user', regionId: region.id, role }))
-    const disableable = users.filter((row) => row.id !== user.id && can(user, 'manage', { type: 'user', regionId: region.id, role: row.role })).map((row) => row.id)
-    return renderAdmin(request, reply, 'admin/users', 'admin.users.title', { users, invitations, partners, roles, disableable, values: {}, errors: {}, ...extra }, { ...menu(region), status })
+    // Whom this person may disable, re-enable and give a reset link: never themselves.
+    const manageable = users.filter((row) => row.id !== user.id && can(user, 'manage', { type: 'user', regionId: region.id, role: row.role })).map((row) => row.id)
+    return renderStaffPage(request, reply, 'admin/users', 'admin.users.title', { users, invitations, partners, roles, manageable, values: {}, errors: {}, ...extra }, { status })
   }
 
-  app.get('/users', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  const userParams = z.object({ userId: idSchema })
+  const usersPath = (region: Region) => `/admin/regions/${region.id}/users`
+
+  /** A person of this region whom the signed-in person may manage (by role), or the 404/403 page. */
+  async function managedUser(request: FastifyRequest, region: Region, userId: number) {
+    allow(request, 'view', { type: 'user', regionId: region.id })
+    const target = await findRegionUser(db, region.id, userId)
+    if (!target) throw new NotFound()
+    const user = allow(request, 'manage', { type: 'user', regionId: region.id, role: target.role })
+    return { user, target }
+  }
+
+  routes.get('/users', { schema: { querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'user', regionId: region.id })
     return usersPage(request, reply, region)
   })
 
-  app.post('/users', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.post('/users', { schema: { querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'user', regionId: region.id })
-    const body = bodyOf(request)
+    const body = request.body
     const parsed = inviteBody.safeParse(body)
     if (!parsed.success) return usersPage(request, reply, region, { values: body, errors: fieldErrors(parsed.error) }, 422)
     const { email, role } = parsed.data
@@ -307,25 +326,56 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     return usersPage(request, reply, region, { link: invitationLink(options.publicBaseUrl, token), invitedEmail: email })
   })
 
-  app.post('/users/:userId/disable', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
-    allow(request, 'view', { type: 'user', regionId: region.id })
-    const target = await findRegionUser(db, region.id, idParam((request.params as Body).userId))
-    if (!target) throw new NotFound()
-    const user = allow(request, 'manage', { type: 'user', regionId: region.id, role: target.role })
-    if (target.id === user.id) return reply.redirect(`/admin/regions/${region.id}/users`, 303)
+  // Disabling asks first, on a page of its own (it works without JavaScript); re-enabling does not.
+  routes.get('/users/:userId/disable', { schema: { params: userParams, querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
+    const { user, target } = await managedUser(request, region, request.params.userId)
+    return renderStaffPage(request, reply, 'admin/user-disable', 'admin.user.disable.title', {
+      person: target,
+      action: `${usersPath(region)}/${target.id}/disable`,
+      back: usersPath(region),
+      refusal: target.id === user.id ? 'admin.user.disable.self' : undefined,
+    })
+  })
+
+  routes.post('/users/:userId/disable', { schema: { params: userParams, querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const { user, target } = await managedUser(request, region, request.params.userId)
+    if (target.id === user.id) {
+      return renderStaffPage(request, reply, 'admin/user-disable', 'admin.user.disable.title', { person: target, back: usersPath(region), refusal: 'admin.user.disable.self' }, { status: 409 })
+    }
+    // Coordinators manage partner members and bridge figures only, never an administrator: no last-admin case here.
     await disableUser(db, target.id)
     await audit(db, { userId: user.id, action: 'user.disable', resourceType: 'user', resourceId: target.id, regionId: region.id, detail: { role: target.role } })
-    return reply.redirect(`/admin/regions/${region.id}/users`, 303)
+    return reply.redirect(withDone(usersPath(region), 'user.disabled'), 303)
+  })
+
+  routes.post('/users/:userId/enable', { schema: { params: userParams, querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const { user, target } = await managedUser(request, region, request.params.userId)
+    if (target.disabled_at !== null) {
+      await enableUser(db, target.id)
+      await audit(db, { userId: user.id, action: 'user.enable', resourceType: 'user', resourceId: target.id, regionId: region.id, detail: { role: target.role } })
+    }
+    return reply.redirect(withDone(usersPath(region), 'user.enabled'), 303)
+  })
+
+  routes.post('/users/:userId/password-reset', { schema: { params: userParams, querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const { user, target } = await managedUser(request, region, request.params.userId)
+    if (target.id === user.id || target.disabled_at !== null) return usersPage(request, reply, region, { resetRefusal: target.id === user.id ? 'admin.reset.refused.self' : 'admin.reset.refused.disabled' }, 409)
+    const { id, token } = await createPasswordReset(db, { userId: target.id, createdBy: user.id })
+    await audit(db, { userId: user.id, action: 'password_reset.create', resourceType: 'user', resourceId: target.id, regionId: region.id, detail: { reset: id, role: target.role } })
+    return usersPage(request, reply, region, { resetLink: passwordResetLink(options.publicBaseUrl, token), resetFor: target.name })
   })
 
   // ——— The region's audit log (coordinators) ———
 
-  app.get('/audit', async (request, reply) => {
-    const region = await regionFromUrl(db, request)
+  routes.get('/audit', { schema: { querystring: pageQuery } }, async (request, reply) => {
+    const region = regionOf(request)
     allow(request, 'view', { type: 'audit', regionId: region.id })
     const people = (await listRegionUsers(db, region.id)).map((person) => person.id)
     const entries = await listAudit(db, [region.id], 200, people)
-    return renderAdmin(request, reply, 'admin/audit', 'admin.audit.title', { entries }, menu(region))
+    return renderStaffPage(request, reply, 'admin/audit', 'admin.audit.title', { entries })
   })
 }

@@ -57,6 +57,21 @@ export const locationBody = z.object({
   longitude: coordinate(-180, 180),
 })
 
+/** A partner member's request for a missing location; partner_id only when they belong to several partners. */
+export const locationRequestBody = z.object({
+  name: required(200),
+  address: optional(300),
+  municipality: optional(120),
+  note: optional(500),
+  partner_id: z
+    .string()
+    .optional()
+    .transform((value) => (value && /^\d{1,9}$/.test(value) ? Number(value) : undefined)),
+})
+
+/** The coordinator's reason for declining a location request: the partner reads it. */
+export const locationDeclineBody = z.object({ answer: required(300) })
+
 const day = z
   .string()
   .trim()

@@ -63,7 +63,8 @@ function operation(endpoint: Endpoint): JsonSchema {
     parameters: parameters(endpoint),
     responses: {
       '200': { description: 'OK', content: { 'application/json': { schema: ref(endpoint.response) } } },
-      '400': errorResponse(filtered ? 'A query parameter does not fit (`invalid_parameter`, `unknown_parameter`); `parameter` names it.' : 'A query parameter was given (`unknown_parameter`).'),
+      '400': errorResponse(filtered ? 'A query parameter does not fit (`invalid_parameter`, `unknown_parameter`); `parameter` names it. ' +
+              'Days are refused when they are not in the calendar, before 2000-01-01, more than a year after today, in reverse order, or more than five years apart.' : 'A query parameter was given (`unknown_parameter`).'),
       '401': errorResponse('No token (`missing_token`), or an unknown or revoked one (`invalid_token`). Comes with `WWW-Authenticate: Bearer`.'),
       '404': errorResponse('No such region for this token (`not_found`): another region\'s id answers exactly like an unknown one.'),
       '429': errorResponse('Too many requests with this token (`rate_limited`); `Retry-After` says when to try again.'),

@@ -1,28 +1,21 @@
 import type { z } from 'zod'
-import type { BreakdownKey, DashboardModel } from '../dashboard/dashboard.ts'
-import type { PeriodName } from '../dashboard/period.ts'
-import type { DashboardFilters, RegionDirectory } from '../dashboard/queries.ts'
-import type { Cell } from '../dashboard/suppression.ts'
+import { ageBandKeys, audiences, type BreakdownKey, type Cell, type DashboardFilters, type DashboardModel, type RegionDirectory } from '../dashboard/index.ts'
+import { periodId } from '../answers/period-grid.ts'
+import { K } from '../answers/cell-key.ts'
 import type { appliedFiltersSchema, breakdownSchema, breakdownsSchema, CellJson, regionSchema, summarySchema, themeRefSchema, themesSchema, weeklySchema } from './schemas.ts'
-import { ageBandKeys, audiences } from '../dashboard/dashboard.ts'
 
 /**
- * The protected dashboard model (src/dashboard/dashboard.ts) as API JSON. Only what a
- * share link shows leaves here: no word lists, no free text, no z-scores (with the shown
- * counts, a z-score would give away a hidden "previous" count). A hidden count is `null`
- * with the reason, never a number.
+ * The published dashboard model (src/dashboard/dashboard.ts) as API JSON. Only what a
+ * share link shows leaves here: no word lists, no free text, no z-scores. Every count is
+ * the published one, the same number the page, the CSV, the PDF and a share link print.
  *
  * Shares and averages are rounded exactly as the dashboard prints them (whole percent,
- * one decimal): an unrounded share of a shown total is a count in disguise.
+ * one decimal).
  */
 
-export function cellJson(cell: Cell, k: number): CellJson {
-  if (cell.state === 'shown') return { count: cell.value, suppressed: false }
-  if (cell.state === 'small') return { count: null, suppressed: true, reason: 'small', below: cell.k ?? k }
-  return { count: null, suppressed: true, reason: 'complementary' }
+export function cellJson(cell: Cell): CellJson {
+  return { count: cell.value }
 }
-
-const withheldCell: CellJson = { count: null, suppressed: true, reason: 'withheld' }
 
 function roundShare(value: number | null): number | null {
   return value === null ? null : Math.round(value * 100) / 100
@@ -38,7 +31,6 @@ function bandKey(band: string): string {
 }
 
 export interface Slice {
-  periodName: PeriodName
   filters: DashboardFilters
 }
 
@@ -51,7 +43,14 @@ function envelope(model: DashboardModel, slice: Slice) {
   if (slice.filters.ageBand !== undefined) filters.age = slice.filters.ageBand
   return {
     region: { id: model.directory.region.id, name: model.directory.region.name },
-    period: { name: slice.periodName, from: model.period.from, to: model.period.to, previousFrom: model.previous.from, previousTo: model.previous.to },
+    period: {
+      id: periodId(model.grid),
+      from: model.period.from,
+      to: model.period.to,
+      previousId: model.previousGrid ? periodId(model.previousGrid) : null,
+      previousFrom: model.previous.from,
+      previousTo: model.previous.to,
+    },
     filters,
     threshold: model.k,
   }
@@ -61,7 +60,7 @@ export function summaryJson(model: DashboardModel, slice: Slice): z.infer<typeof
   const h = model.headline
   return {
     ...envelope(model, slice),
-    responses: cellJson(h.responses, model.k),
+    responses: cellJson(h.responses),
     triedNewShare: roundShare(h.triedNewShare),
     triedABitShare: roundShare(h.triedABitShare),
     likedAverage: roundAverage(h.likedAverage),
@@ -72,9 +71,7 @@ export function summaryJson(model: DashboardModel, slice: Slice): z.infer<typeof
 export function weeklyJson(model: DashboardModel, slice: Slice): z.infer<typeof weeklySchema> {
   return {
     ...envelope(model, slice),
-    withheld: model.weeksWithheld,
-    // A withheld chart shows no week on the dashboard: here no week's count either.
-    weeks: model.weeks.map((week) => ({ week: week.week, monday: week.monday, responses: model.weeksWithheld ? withheldCell : cellJson(week.cell, model.k) })),
+    weeks: model.weeks.map((week) => ({ week: week.week, monday: week.monday, responses: cellJson(week.cell) })),
   }
 }
 
@@ -93,16 +90,15 @@ function labelsOf(json: string): Record<string, string> {
 
 export function themesJson(model: DashboardModel, slice: Slice): z.infer<typeof themesSchema> {
   const theme = themeRefs(model.directory)
-  const k = model.k
   return {
     ...envelope(model, slice),
-    ranked: model.themes.map((row) => ({ theme: theme(row.themeId), chosen: cellJson(row.cell, k), share: roundShare(row.share) })),
+    ranked: model.themes.map((row) => ({ theme: theme(row.themeId), chosen: cellJson(row.cell), share: roundShare(row.share) })),
     emerging: model.emerging.map((row) => ({
       theme: theme(row.themeId),
-      current: cellJson(row.current, k),
-      currentTotal: cellJson(row.currentTotal, k),
-      previous: cellJson(row.previous, k),
-      previousTotal: cellJson(row.previousTotal, k),
+      current: cellJson(row.current),
+      currentTotal: cellJson(row.currentTotal),
+      previous: cellJson(row.previous),
+      previousTotal: cellJson(row.previousTotal),
     })),
   }
 }
@@ -121,16 +117,14 @@ function breakdownJson(model: DashboardModel, key: BreakdownKey): BreakdownJson 
           : [],
   )
   return {
-    withheld: breakdown.withheld,
-    total: cellJson(breakdown.total, model.k),
+    total: cellJson(breakdown.total),
     rows: breakdown.rows.map((row) => ({
       key: key === 'age_band' ? bandKey(row.key) : row.key,
       name: names.get(row.key) ?? null,
       ...(row.groupKey ? { partner: Number(row.groupKey) } : {}),
-      // A withheld breakdown is not shown on the dashboard at all: no count, no share.
-      responses: breakdown.withheld ? withheldCell : cellJson(row.cell, model.k),
-      triedNewShare: breakdown.withheld ? null : roundShare(row.triedNewShare),
-      likedAverage: breakdown.withheld ? null : roundAverage(row.likedAverage),
+      responses: cellJson(row.cell),
+      triedNewShare: roundShare(row.triedNewShare),
+      likedAverage: roundAverage(row.likedAverage),
     })),
   }
 }
@@ -138,7 +132,7 @@ function breakdownJson(model: DashboardModel, key: BreakdownKey): BreakdownJson 
 export function breakdownsJson(model: DashboardModel, slice: Slice): z.infer<typeof breakdownsSchema> {
   const detail = model.ageByLocation
   const locationNames = new Map(model.directory.locations.map((l) => [l.id, l.name]))
-  const show = (cell: Cell) => (detail.withheld ? withheldCell : cellJson(cell, detail.k))
+  const show = cellJson
   return {
     ...envelope(model, slice),
     location: breakdownJson(model, 'location'),
@@ -147,13 +141,11 @@ export function breakdownsJson(model: DashboardModel, slice: Slice): z.infer<typ
     audience: breakdownJson(model, 'audience'),
     ageBand: breakdownJson(model, 'age_band'),
     ageBandByLocation: {
-      threshold: detail.k,
-      withheld: detail.withheld,
       columns: detail.columns.map(bandKey),
       rows: detail.rows.map((row) => ({ location: row.locationId, name: locationNames.get(row.locationId) ?? '', cells: row.cells.map(show), total: show(row.total) })),
       columnTotals: detail.columnTotals.map(show),
-      // The grand total is the headline count, published anyway.
-      total: cellJson(detail.total, detail.total.k ?? detail.k),
+      // The grand total is the headline count.
+      total: cellJson(detail.total),
     },
   }
 }
@@ -162,7 +154,8 @@ export function regionJson(directory: RegionDirectory): z.infer<typeof regionSch
   const theme = themeRefs(directory)
   return {
     region: { id: directory.region.id, name: directory.region.name },
-    threshold: directory.region.k,
+    // The perturbation's k, the same for every region (a region's own min_cell_size no longer changes what is published).
+    threshold: K,
     partners: directory.partners.map((p) => ({ id: p.id, name: p.name })),
     locations: directory.locations.map((l) => ({ id: l.id, name: l.name })),
     activities: directory.activities.map((a) => ({ id: a.id, name: a.title, partner: a.partnerId, audience: a.audience })),

@@ -2,10 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { isDatabaseUnavailable, unavailableRetrySeconds } from '../http/errors.ts'
 import type { Limit } from '../http/rate-limit.ts'
-import { loadDashboard, type DashboardModel } from '../dashboard/dashboard.ts'
-import { maxPeriodDays, type ParsedFilters, parseFilters } from '../dashboard/filters.ts'
-import { isDay, today } from '../dashboard/period.ts'
-import { regionDirectory, type RegionDirectory } from '../dashboard/queries.ts'
+import { type DashboardModel, loadDashboard, maxFilters, type ParsedFilters, parseFilters, parsePeriod, regionDirectory, type RegionDirectory } from '../dashboard/index.ts'
+import { today } from '../answers/index.ts'
 import { endpoints, type OperationId, openApiPath } from './endpoints.ts'
 import { buildOpenApi } from './openapi.ts'
 import { breakdownsJson, regionJson, type Slice, summaryJson, themesJson, weeklyJson } from './present.ts'
@@ -58,29 +56,24 @@ function notFound(): ApiProblem {
  * 400 naming the parameter, where the dashboard page drops the value and shows a notice.
  */
 export function apiFilters(query: AggregateQuery, directory: RegionDirectory, day: string): ParsedFilters {
-  if (query.period !== 'custom' && (query.from !== undefined || query.to !== undefined)) {
-    throw new ApiProblem(400, 'invalid_parameter', 'from and to are only used with period=custom', query.from !== undefined ? 'from' : 'to')
+  // Off the grid: a free day range, an unknown spelling or a period with no day before today.
+  if (query.from !== undefined || query.to !== undefined) {
+    throw new ApiProblem(400, 'period_off_grid', 'free day ranges are not published: choose a period of the grid (week, month, quarter, year, quarter- or year-to-date)', query.from !== undefined ? 'from' : 'to')
   }
-  if (query.period === 'custom' && (query.from === undefined || query.to === undefined)) {
-    throw new ApiProblem(400, 'invalid_parameter', 'period=custom needs both from and to', query.from === undefined ? 'from' : 'to')
+  const period = parsePeriod(query, day)
+  if ('notice' in period) {
+    if (period.notice.key === 'dashboard.error.period_not_yet') throw new ApiProblem(400, 'period_not_yet', 'this period has no day before today: its figures appear tomorrow at the earliest', 'period')
+    throw new ApiProblem(400, 'period_off_grid', 'not a period of the grid: 2026-W48, 2026-11, 2026-Q4, 2026, 2026-Q4-td, 2026-td, or week, month, quarter, year, qtd, ytd', 'period')
+  }
+  const asked = (['partner', 'location', 'activity', 'audience', 'age'] as const).filter((name) => query[name] !== undefined)
+  if (asked.length > maxFilters) {
+    throw new ApiProblem(400, 'too_many_filters', `at most ${maxFilters} filters at once: every further filter would make cells small enough to single people out by difference`, asked[maxFilters])
   }
   const parsed = parseFilters(query, directory, day)
   const notice = parsed.notices[0]
   if (notice === undefined) return parsed
-  switch (notice.key) {
-    case 'dashboard.error.period_invalid': {
-      const parameter = isDay(query.from ?? '') ? 'to' : 'from'
-      throw new ApiProblem(400, 'invalid_parameter', `${parameter} is not a date in the calendar`, parameter)
-    }
-    case 'dashboard.error.period_order':
-      throw new ApiProblem(400, 'invalid_parameter', 'to is before from', 'to')
-    case 'dashboard.error.period_too_long':
-      throw new ApiProblem(400, 'invalid_parameter', `a custom period is at most ${maxPeriodDays} days long`, 'to')
-    default: {
-      const name = notice.values?.name ?? 'filter'
-      throw new ApiProblem(400, 'invalid_parameter', `this region has no ${name} with this id`, name)
-    }
-  }
+  const name = notice.values?.name ?? 'filter'
+  throw new ApiProblem(400, 'invalid_parameter', `this region has no ${name} with this id`, name)
 }
 
 /**
@@ -181,9 +174,9 @@ export default async function apiRoutes(app: FastifyInstance, options: ApiOption
         const directory = await directoryFor(request)
         const parsed = apiFilters(request.query, directory, today(now()))
         // No free text is read: the API has no word statistics to compute.
-        const model = await loadDashboard(app.db, { regionId: directory.region.id }, parsed.filters, parsed.period, { textWindow: 0, directory })
+        const model = await loadDashboard(app.db, { regionId: directory.region.id }, parsed.filters, parsed.grid, today(now()), { textWindow: 0, directory })
         if (!model) throw notFound()
-        return present(model, { periodName: parsed.periodName, filters: parsed.filters })
+        return present(model, { filters: parsed.filters })
       }
     }
 

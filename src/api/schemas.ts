@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ageBandKeys, audiences } from '../dashboard/dashboard.ts'
+import { ageBandKeys, audiences } from '../dashboard/index.ts'
 
 /**
  * The contract of /api/v1, as zod schemas. Routes validate their input with them and
@@ -24,45 +24,31 @@ const day = z.iso.date()
 const id = z.number().int().min(1)
 
 export const cellSchema = named(
-  z.union([
-    z.object({
-      count: z.number().int().min(0),
-      suppressed: z.literal(false),
-    }),
-    z.object({
-      count: z.null(),
-      suppressed: z.literal(true),
-      reason: z.literal('small'),
-      /** The threshold: the count is at least 1 and below this. */
-      below: z.number().int().min(3),
-    }),
-    z.object({
-      count: z.null(),
-      suppressed: z.literal(true),
-      reason: z.enum(['complementary', 'withheld']),
-    }),
-  ]),
+  z.object({
+    count: z.number().int().min(0),
+  }),
   'Cell',
-  'A count. `suppressed: false`: `count` is the number (0 included). `reason: "small"`: between 1 and `below` − 1, hidden so that nobody can be recognised. ' +
-    '`reason: "complementary"`: at least the threshold, hidden so that a small count elsewhere cannot be worked out from the totals. ' +
-    '`reason: "withheld"`: the whole table is withheld because no pattern of hidden cells protects its small counts.',
+  'A published count (docs/privacy.md): the true count changed by a small fixed amount that depends only on the answers counted, ' +
+    'so the same answers give the same number on every route and every day. It is 0 or at least 5, never 1…4; larger counts differ from the true one by at most 2. ' +
+    'Cells of a table need not add up to its total, which is published on its own.',
 )
 
-const share = z.number().min(0).max(1).nullable().meta({ description: 'A share between 0 and 1, rounded to whole percent (0.01); null when it rests on fewer answers than the threshold or its count is hidden.' })
-const average = z.number().min(1).max(5).nullable().meta({ description: 'Average of "how much did you like it" (1–5), rounded to one decimal; null when fewer answers than the threshold rated it or its count is hidden.' })
+const share = z.number().min(0).max(1).nullable().meta({ description: 'A share between 0 and 1 of two published counts, rounded to whole percent (0.01) and clamped to 0…1; null when the published whole is 0.' })
+const average = z.number().min(1).max(5).nullable().meta({ description: 'Average of "how much did you like it" (1–5) over the published count of each face, rounded to one decimal; null when no face has a published count.' })
 
 export const regionRefSchema = named(z.object({ id, name: z.string() }), 'RegionRef', 'A region.')
 
 export const periodSchema = named(
   z.object({
-    name: z.enum(['4w', 'quarter', 'year', 'custom']),
+    id: z.string().meta({ description: 'The grid period: 2026-W48, 2026-11, 2026-Q4, 2026, 2026-Q4-td or 2026-td.' }),
     from: day,
-    to: day,
-    previousFrom: day.meta({ description: 'First day of the period of equal length just before (emerging themes compare with it).' }),
+    to: day.meta({ description: 'The last day counted: the end of the period, or yesterday when the period is still running.' }),
+    previousId: z.string().nullable().meta({ description: 'The grid period of the same kind just before (emerging themes compare with it).' }),
+    previousFrom: day,
     previousTo: day,
   }),
   'Period',
-  'Days are calendar days in Belgium (Europe/Brussels), both ends included.',
+  'Days are calendar days in Belgium (Europe/Brussels), both ends included. Figures count answers up to the end of yesterday and change once a day.',
 )
 
 export const appliedFiltersSchema = named(
@@ -82,7 +68,7 @@ const envelope = {
   region: regionRefSchema,
   period: periodSchema,
   filters: appliedFiltersSchema,
-  threshold: z.number().int().min(3).meta({ description: 'The region\'s small-number threshold k: counts from 1 to k − 1 are never shown.' }),
+  threshold: z.number().int().min(3).meta({ description: 'The small-number threshold k of the perturbation: no published count is between 1 and k − 1.' }),
 }
 
 export const summarySchema = named(
@@ -101,7 +87,6 @@ export const summarySchema = named(
 export const weeklySchema = named(
   z.object({
     ...envelope,
-    withheld: z.boolean(),
     weeks: z.array(
       z.object({
         week: z.string().regex(/^\d{4}-W\d{2}$/).meta({ description: 'ISO 8601 week, e.g. 2026-W48.' }),
@@ -163,7 +148,6 @@ const breakdownRow = z.object({
 
 export const breakdownSchema = named(
   z.object({
-    withheld: z.boolean().meta({ description: 'True when no pattern of hidden cells protects the small counts: then no row\'s count is shown.' }),
     total: cellSchema,
     rows: z.array(breakdownRow),
   }),
@@ -173,15 +157,13 @@ export const breakdownSchema = named(
 
 export const ageBandByLocationSchema = named(
   z.object({
-    threshold: z.number().int().min(3).meta({ description: 'This table uses a higher threshold (at least 10): an age band at one location singles people out sooner.' }),
-    withheld: z.boolean(),
     columns: z.array(z.string()).meta({ description: 'Age bands, `not_given` last.' }),
     rows: z.array(z.object({ location: id, name: z.string(), cells: z.array(cellSchema), total: cellSchema })),
     columnTotals: z.array(cellSchema),
     total: cellSchema,
   }),
   'AgeBandByLocation',
-  'Age band × location. Totals are the location and age-band breakdowns as published there, with their own threshold (`below` says which).',
+  'Age band × location. Totals are the location and age-band breakdowns as published there; cells need not add up to them.',
 )
 
 export const breakdownsSchema = named(
@@ -222,7 +204,7 @@ export const regionListSchema = named(
 export const errorSchema = named(
   z.object({
     error: z.object({
-      code: z.enum(['missing_token', 'invalid_token', 'not_found', 'invalid_parameter', 'unknown_parameter', 'bad_request', 'rate_limited', 'unavailable', 'internal_error']),
+      code: z.enum(['missing_token', 'invalid_token', 'not_found', 'invalid_parameter', 'period_off_grid', 'period_not_yet', 'too_many_filters', 'unknown_parameter', 'bad_request', 'rate_limited', 'unavailable', 'internal_error']),
       message: z.string().meta({ description: 'An English sentence for the developer; match on `code`, not on this.' }),
       parameter: z.string().optional().meta({ description: 'The query parameter that was refused.' }),
       requestId: z.string().optional().meta({ description: 'For 5xx: quote it when reporting the problem.' }),
@@ -257,11 +239,16 @@ export const regionParams = z.object({
 /** The dashboard's own filter parameters (src/dashboard/filters.ts), refused rather than dropped when they do not fit. */
 export const aggregateQuery = z.strictObject({
   period: z
-    .enum(['4w', 'quarter', 'year', 'custom'], { error: 'must be one of 4w, quarter, year, custom' })
+    .string()
+    .max(16)
     .optional()
-    .meta({ description: 'The last 4 weeks, 13 weeks (`quarter`, the default) or 365 days, ending today; or `custom` with `from` and `to`.' }),
-  from: dayText('First day (with period=custom).'),
-  to: dayText('Last day, included (with period=custom); at most five years after `from`.'),
+    .meta({
+      description:
+        'A period of the fixed grid: an ISO week (2026-W48), month (2026-11), quarter (2026-Q4), year (2026), quarter-to-date (2026-Q4-td) or year-to-date (2026-td); ' +
+        'or week, month, quarter (the default), year, qtd, ytd for the one that holds yesterday. Anything else is refused with `period_off_grid`.',
+    }),
+  from: dayText('Not accepted: free day ranges are refused with `period_off_grid` (two ranges a day apart would publish that day).'),
+  to: dayText('Not accepted, as `from`.'),
   partner: idText('partner'),
   location: idText('location'),
   activity: idText('activity'),

@@ -72,6 +72,7 @@ export interface TokenGrant {
  */
 export async function grantForApiToken(db: Kysely<Database>, token: string, now = new Date()): Promise<TokenGrant | undefined> {
   if (!tokenPattern.test(token)) return undefined
+  // Plan: SEARCH api_tokens USING INDEX on token_hash (unique, migration 009): one row by key.
   const row = await db
     .selectFrom('api_tokens')
     .select(['id', 'region_id', 'last_used_at'])

@@ -29,7 +29,10 @@ export function helmetOptions(publicBaseUrl: string): FastifyHelmetOptions {
         upgradeInsecureRequests: https ? [] : null,
       },
     },
-    strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+    // includeSubDomains: the public host's subdomains are ours too and never need plain http.
+    strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: true } : false,
+    // DENY, as frame-ancestors 'none' says: no page of ours is ever shown in a frame.
+    xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
   }
 }
@@ -57,9 +60,39 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
   return headers
 }
 
+/**
+ * No page uses a device sensor, payment or the like, and none joins an ad-interest
+ * cohort: all are switched off, for our pages and anything they could ever embed.
+ */
+export const permissionsPolicy = [
+  'accelerometer',
+  'autoplay',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'encrypted-media',
+  'fullscreen',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'interest-cohort',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ')
+
 export default fp(
   async function securityHeaders(app: FastifyInstance, options: { publicBaseUrl: string }) {
-    const headers = Object.entries(await helmetHeaders(helmetOptions(options.publicBaseUrl)))
+    const headers = [...Object.entries(await helmetHeaders(helmetOptions(options.publicBaseUrl))), ['permissions-policy', permissionsPolicy] as [string, string]]
     app.addHook('onRequest', (_request, reply, done) => {
       for (const [name, value] of headers) reply.header(name, value)
       done()

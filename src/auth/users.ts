@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, PostgresAdapter } from 'kysely'
 import type { Database, Role, User } from '../db/types.ts'
 import { inScope } from './permissions.ts'
 
@@ -76,11 +76,27 @@ export function listAdmins(db: Kysely<Database>) {
   return db.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled_at', 'last_login_at']).where('role', '=', 'admin').orderBy('email').execute()
 }
 
-/** Disabling also ends every session of the account, so it loses access on its next request. */
-export async function disableUser(db: Kysely<Database>, userId: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ disabled_at: new Date().toISOString() }).where('id', '=', userId).where('disabled_at', 'is', null).execute()
+export type DisableResult = 'disabled' | 'last_admin'
+
+/**
+ * Disabling also ends every session of the account, so it loses access on its next request.
+ * The last active administrator is never disabled: nobody could then invite or re-enable
+ * anyone. On PostgreSQL the active administrators' rows are locked first, so that two
+ * administrators disabling each other at the same moment cannot both succeed (the second
+ * waits, then sees one administrator left); SQLite runs one write transaction at a time.
+ */
+export async function disableUser(db: Kysely<Database>, userId: number, now = new Date()): Promise<DisableResult> {
+  return db.transaction().execute(async (trx) => {
+    const target = await trx.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst()
+    if (target?.role === 'admin') {
+      let activeAdmins = trx.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled_at', 'is', null)
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) activeAdmins = activeAdmins.forUpdate()
+      const others = (await activeAdmins.execute()).filter((row) => row.id !== userId)
+      if (others.length === 0) return 'last_admin'
+    }
+    await trx.updateTable('users').set({ disabled_at: now.toISOString() }).where('id', '=', userId).where('disabled_at', 'is', null).execute()
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute()
+    return 'disabled'
   })
 }
 

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { hmacKey } from '../auth/tokens.ts'
 
 /**
  * The token that lets the browser that answered step 1 amend that response in step 2,
@@ -35,5 +36,5 @@ export function verifyAnswerToken(secret: string, scope: string, token: unknown,
 
 function mac(secret: string, scope: string, payload: string): string {
   // 128 bits of the HMAC are plenty for a token that lives two hours.
-  return createHmac('sha256', secret).update(`answer:${scope}:${payload}`).digest().subarray(0, 16).toString('base64url')
+  return createHmac('sha256', hmacKey(secret)).update(`answer:${scope}:${payload}`).digest().subarray(0, 16).toString('base64url')
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { pooledRandomBytes } from '../auth/tokens.ts'
+import { hmacKey, pooledRandomBytes } from '../auth/tokens.ts'
 
 /**
  * The citizen form's defences, none of which needs to know who anyone is.
@@ -44,7 +44,7 @@ export function checkFormTicket(secret: string, scope: string, value: unknown, n
 }
 
 function mac(secret: string, scope: string, payload: string): string {
-  return createHmac('sha256', secret).update(`form:${scope}:${payload}`).digest().subarray(0, 16).toString('base64url')
+  return createHmac('sha256', hmacKey(secret)).update(`form:${scope}:${payload}`).digest().subarray(0, 16).toString('base64url')
 }
 
 /**
@@ -77,16 +77,5 @@ export function addToDeviceCookie(secret: string, cookie: string | undefined, da
 }
 
 function deviceMac(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`device:${payload}`).digest().subarray(0, 12).toString('base64url')
-}
-
-const brusselsDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' })
-let dayCache = { until: 0, day: '' }
-
-/** Today's date in Belgium, `YYYY-MM-DD` (formatted at most once a minute). */
-export function localDay(now = Date.now()): string {
-  if (now < dayCache.until && now >= dayCache.until - 60_000) return dayCache.day
-  const day = brusselsDay.format(now)
-  dayCache = { until: Math.floor(now / 60_000) * 60_000 + 60_000, day }
-  return day
+  return createHmac('sha256', hmacKey(secret)).update(`device:${payload}`).digest().subarray(0, 12).toString('base64url')
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
-import { listVisibleThemes, themeLabel } from '../themes/queries.ts'
+import { listVisibleThemes, themeLabel } from '../themes/index.ts'
 import { findPosterForm, type PosterForm } from './queries.ts'
-import { compileThemes, type ThemeMatcher } from '../themes/classify.ts'
+import { compileThemes, type ThemeMatcher } from '../answers/index.ts'
 
 export interface FormTheme {
   id: number
@@ -28,7 +28,7 @@ export class PosterDirectory {
   private readonly themes = new Map<string, Entry<FormTheme[]>>()
   private readonly matchers = new Map<number, Entry<ThemeMatcher>>()
   /** Rendered pages keyed by the caller (poster code, page, language): built once per TTL. */
-  private readonly pages = new Map<string, Entry<string>>()
+  private readonly pages = new Map<string, Entry<unknown>>()
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -68,10 +68,10 @@ export class PosterDirectory {
     return matcher
   }
 
-  /** A page built from cached data, kept as long as that data. */
-  async page(key: string, build: () => Promise<string>, now = Date.now()): Promise<string> {
+  /** A page (in whatever form the caller keeps it) built from cached data, kept as long as that data. */
+  async page<T>(key: string, build: () => Promise<T>, now = Date.now()): Promise<T> {
     const cached = this.pages.get(key)
-    if (cached !== undefined && cached.expiresAt > now) return cached.value
+    if (cached !== undefined && cached.expiresAt > now) return cached.value as T
     const html = await build()
     this.store(this.pages, key, html, now)
     return html

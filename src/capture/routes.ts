@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { type Language, isLanguage, languages, type MessageKey, translator } from '../i18n/i18n.ts'
 import { languageSwitcher, pageContext, rememberLanguage, requestLanguage } from '../http/views.ts'
-import { limits, type Limit } from '../http/rate-limit.ts'
-import { normalizeCode } from '../posters/codes.ts'
-import { qrSvg, qrUrl } from '../posters/qr.ts'
+import { type Budget, limits, type Limit } from '../http/rate-limit.ts'
+import { normalizeCode, qrSvg, qrUrl } from '../posters/index.ts'
 import { answerTokenLifetimeSeconds, signAnswerToken, verifyAnswerToken } from './answer-token.ts'
 import { faceSymbol, faces } from './faces.ts'
 import {
@@ -14,12 +13,22 @@ import {
   deviceCookie,
   honeypotField,
   issueFormTicket,
-  localDay,
 } from './guard.ts'
-import { type Amendment, amendResponseIn, type PosterForm } from './queries.ts'
-import { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from '../followup/contact-form.ts'
-import { offersForResponse } from '../followup/queries.ts'
-import { publicUpdatesPath } from '../updates/queries.ts'
+import { closeKioskAnswer, kioskAnswerClosed, type PosterForm } from './queries.ts'
+import { type Amendment, amendResponseIn, localDay } from '../answers/index.ts'
+import { loadOrCreateSecret } from '../db/secrets.ts'
+import {
+  consentText,
+  contactRequestRow,
+  goodMoments,
+  languageFromName,
+  newWithdrawalToken,
+  offersForResponse,
+  parseContactForm,
+  upsertContactRequest,
+  withdrawalTokenPattern,
+} from '../followup/index.ts'
+import { publicUpdatesPath } from '../updates/index.ts'
 import {
   ageBands,
   codeParams,
@@ -51,6 +60,26 @@ interface Mode {
 const posterMode: Mode = { name: 'poster', base: 'q', answerLimit: limits.answer }
 const kioskMode: Mode = { name: 'kiosk', base: 'k', answerLimit: limits.kioskAnswer }
 
+/**
+ * On a kiosk the answer token lives in this cookie, never in an address: the next person at
+ * the tablet reads the address bar and the history. httpOnly, SameSite=Strict, and short:
+ * step 2 goes back to step 1 after three minutes anyway.
+ */
+const kioskCookie = 'kiosk-answer'
+const kioskCookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, maxAge: 15 * 60 }
+
+/**
+ * What one answer (step 1 or 2) counts against, per client network: this poster in this
+ * mode (a kiosk tablet and the phones at the same library keep separate budgets), and all
+ * of the region's posters together.
+ */
+function answerBudgets(mode: Mode, poster: PosterForm): Budget[] {
+  return [
+    { scope: `${mode.name === 'kiosk' ? 'kiosk' : 'answer'}:${poster.code}`, limit: mode.answerLimit },
+    { scope: `answer-region:${poster.regionId}`, limit: limits.regionAnswer },
+  ]
+}
+
 /** Where the per-request form ticket goes in a step-1 page that is otherwise built once. */
 const ticketSlot = '\u0000TICKET\u0000'
 
@@ -63,7 +92,8 @@ const ticketSlot = '\u0000TICKET\u0000'
 export default async function captureRoutes(app: FastifyInstance, options: CaptureOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const directory = app.posterDirectory
-  const secret = app.answerSecret
+  // Signs form tickets and answer tokens; only this plugin needs it.
+  const secret = app.config.secret ?? (await loadOrCreateSecret(app.db, 'answer-token'))
   const qrCache = new Map<string, string>()
 
   function stepOneQuestion(poster: PosterForm, lang: Language): string {
@@ -86,13 +116,23 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     })
   }
 
-  /** The step-1 page: built once per poster, mode and language; only the ticket differs. */
-  async function stepOnePage(mode: Mode, poster: PosterForm, lang: Language): Promise<string> {
-    const html = await directory.page(`${poster.code}:${mode.name}:step1:${lang}`, () => renderStepOne(mode, poster, lang, ticketSlot))
-    return html.replace(ticketSlot, issueFormTicket(secret, poster.code))
+  /**
+   * The step-1 page: built once per poster, mode and language; only the ticket differs. It is
+   * kept as the UTF-8 bytes before and after the ticket, so that a request copies three
+   * buffers: a string page (with its emoji, two bytes per character in V8) would be measured
+   * for Content-Length and encoded to UTF-8 again on every request.
+   */
+  async function stepOnePage(mode: Mode, poster: PosterForm, lang: Language): Promise<Buffer> {
+    const page = await directory.page(`${poster.code}:${mode.name}:step1:${lang}`, async () => {
+      const [head, tail] = (await renderStepOne(mode, poster, lang, ticketSlot)).split(ticketSlot) as [string, string]
+      return { head: Buffer.from(head), tail: Buffer.from(tail) }
+    })
+    // A ticket is ASCII (base36 and base64url), one byte per character.
+    const ticket = Buffer.from(issueFormTicket(secret, poster.code), 'latin1')
+    return Buffer.concat([page.head, ticket, page.tail], page.head.length + ticket.length + page.tail.length)
   }
 
-  function sendHtml(reply: FastifyReply, html: string, lang: Language) {
+  function sendHtml(reply: FastifyReply, html: string | Buffer, lang: Language) {
     return reply.header('content-type', 'text/html; charset=utf-8').header('content-language', lang).header('cache-control', 'no-store').send(html)
   }
 
@@ -152,6 +192,28 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     return reply.redirect(`/${mode.base}/${poster.code}/thanks?lang=${lang}`, 303)
   }
 
+  /** A kiosk's tokens are signed for the kiosk: one cannot be replayed on the poster's own form. */
+  function tokenScope(mode: Mode, poster: PosterForm): string {
+    return mode.name === 'kiosk' ? `kiosk:${poster.code}` : poster.code
+  }
+
+  /** The answer this browser may amend: from the address on a phone, from the cookie on a kiosk (and not closed). */
+  async function currentAnswer(request: FastifyRequest, queryToken: string | undefined, mode: Mode, poster: PosterForm) {
+    const given = mode.name === 'kiosk' ? request.cookies[kioskCookie] : queryToken
+    const answer = verifyAnswerToken(secret, tokenScope(mode, poster), given)
+    if (answer === undefined || (mode.name === 'kiosk' && (await kioskAnswerClosed(app.db, answer.responseId)))) return undefined
+    return { ...answer, token: given! }
+  }
+
+  /** The tablet moves on (thank-you page, back to step 1): the open kiosk answer, if any, is closed. */
+  async function closeOpenKioskAnswer(request: FastifyRequest, reply: FastifyReply, poster: PosterForm) {
+    const token = request.cookies[kioskCookie]
+    if (token === undefined) return
+    reply.clearCookie(kioskCookie, { path: '/' })
+    const answer = verifyAnswerToken(secret, `kiosk:${poster.code}`, token)
+    if (answer) await closeKioskAnswer(app.db, answer.responseId)
+  }
+
   function registerMode(mode: Mode, prefix: string) {
     routes.get(`${prefix}/:code`, { schema: { params: codeParams, querystring: langQuery } }, async (request, reply) => {
       const poster = await activePoster(request, reply, request.params.code, false)
@@ -161,6 +223,8 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       if (mode.name === 'poster' && request.query.lang === undefined) app.scanCounter.record(poster.id)
       const lang = requestLanguage(request, poster.language)
       rememberLanguage(request, reply, lang)
+      // A step 2 left open by someone who walked away is closed when the tablet is back here.
+      if (mode.name === 'kiosk') await closeOpenKioskAnswer(request, reply, poster)
       if (deviceRuleApplies(mode, poster) && answeredToday(secret, request.cookies[deviceCookie], localDay(), poster.id)) {
         return messagePage(reply, 200, lang, 'already.title', 'already.body')
       }
@@ -173,7 +237,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       const body = (request.body ?? {}) as Record<string, unknown>
       const lang = answerLanguage(request, body.lang, poster)
       const day = localDay()
-      if (!(await app.rateLimiter.allow(request, `answer:${poster.code}`, mode.answerLimit, day))) return tooMany(request, reply, mode.answerLimit, lang)
+      if (!(await app.rateLimiter.allowAll(request, answerBudgets(mode, poster), day))) return tooMany(request, reply, mode.answerLimit, lang)
 
       const parsed = stepOneBody.safeParse(body)
       if (!parsed.success) return sendHtml(reply.code(400), await renderStepOne(mode, poster, lang, issueFormTicket(secret, poster.code), 'error.tried_new.invalid'), lang)
@@ -205,7 +269,11 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
           sameSite: 'lax',
         })
       }
-      const token = signAnswerToken(secret, poster.code, id)
+      const token = signAnswerToken(secret, tokenScope(mode, poster), id)
+      if (mode.name === 'kiosk') {
+        reply.setCookie(kioskCookie, token, kioskCookieOptions)
+        return reply.redirect(`/${mode.base}/${poster.code}/2?lang=${lang}`, 303)
+      }
       return reply.redirect(`/${mode.base}/${poster.code}/2?t=${token}&lang=${lang}`, 303)
     })
 
@@ -213,8 +281,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       const poster = await activePoster(request, reply, request.params.code, false)
       if (poster === undefined) return reply
       const lang = requestLanguage(request, poster.language)
-      if (!verifyAnswerToken(secret, poster.code, request.query.t)) return expiredToken(request, reply, lang)
-      return renderStepTwo(reply, mode, poster, lang, request.query.t!, {}, {})
+      const answer = await currentAnswer(request, request.query.t, mode, poster)
+      if (!answer) return expiredToken(request, reply, lang)
+      return renderStepTwo(reply, mode, poster, lang, answer.token, {}, {})
     })
 
     routes.post(`${prefix}/:code/2`, { schema: { params: codeParams, querystring: tokenQuery } }, async (request, reply) => {
@@ -222,9 +291,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       if (poster === undefined) return reply
       const body = (request.body ?? {}) as Record<string, unknown>
       const lang = answerLanguage(request, body.lang, poster)
-      const token = verifyAnswerToken(secret, poster.code, request.query.t)
+      const token = await currentAnswer(request, request.query.t, mode, poster)
       if (!token) return expiredToken(request, reply, lang)
-      if (!(await app.rateLimiter.allow(request, `answer:${poster.code}`, mode.answerLimit, localDay()))) return tooMany(request, reply, mode.answerLimit, lang)
+      if (!(await app.rateLimiter.allowAll(request, answerBudgets(mode, poster), localDay()))) return tooMany(request, reply, mode.answerLimit, lang)
       const shownAt = (token.expiresAt - answerTokenLifetimeSeconds) * 1000
       if (body[honeypotField] || Date.now() - shownAt < options.minFillMs.step2) return decoy(reply, mode, poster, lang)
 
@@ -239,7 +308,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       const contact = poster.audience === 'children' ? ({ kind: 'none' } as const) : parseContactForm(body, lang)
       if (contact.kind === 'invalid') errors = { ...errors, ...contact.errors }
       if (!parsed.success || Object.keys(errors).length > 0) {
-        return renderStepTwo(reply.code(422), mode, poster, lang, request.query.t!, errors, body)
+        return renderStepTwo(reply.code(422), mode, poster, lang, token.token, errors, body)
       }
       const withdrawal = contact.kind === 'request' ? newWithdrawalToken() : undefined
       const amendment: Amendment = {
@@ -248,23 +317,42 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         freeText: parsed.data.free_text,
         themeIds: parsed.data.themes,
         matcher: await directory.regionMatcher(poster.regionId),
-        contactRequest:
-          contact.kind === 'request'
-            ? contactRequestRow(contact.input, {
-                regionId: poster.regionId,
-                lang,
-                consent: consentText(lang, { regionName: poster.regionName, maxAgeDays: poster.contactMaxAgeDays }),
-                withdrawalHash: withdrawal!.hash,
-                now: new Date().toISOString(),
-              })
-            : undefined,
       }
-      // Durable before the person sees "thank you"; amendments of one event-loop turn share a commit.
-      const stored = await app.amendments.run((trx) => amendResponseIn(trx, token.responseId, poster.id, amendment))
+      const contactRequest =
+        contact.kind === 'request'
+          ? contactRequestRow(contact.input, {
+              regionId: poster.regionId,
+              lang,
+              consent: consentText(lang, { regionName: poster.regionName, maxAgeDays: poster.contactMaxAgeDays }),
+              withdrawalHash: withdrawal!.hash,
+              now: new Date().toISOString(),
+            })
+          : undefined
+      // Durable before the person sees "thank you"; amendments of one event-loop turn share a
+      // commit. The answer (answers/) and the contact request (followup/) are composed here, in
+      // one transaction: the write model knows nothing of contact requests, and the opt-in must
+      // commit exactly when the answer it belongs to does. A kiosk answer is closed in the same
+      // transaction: of two submits, one amends.
+      const stored = await app.amendments.run(async (trx) => {
+        if (mode.name === 'kiosk' && !(await closeKioskAnswer(trx, token.responseId))) return false
+        if (!(await amendResponseIn(trx, token.responseId, poster.id, amendment))) return false
+        if (contactRequest !== undefined) await upsertContactRequest(trx, { ...contactRequest, response_id: token.responseId })
+        return true
+      })
       if (!stored) return expiredToken(request, reply, lang)
+      if (mode.name === 'kiosk') {
+        // The kiosk's thank-you page is this response itself, not a redirect: a redirect
+        // would need the page's state (this answer's offers, "someone will contact you") to
+        // travel in yet another carrier the next person could find. Here nothing does: the
+        // cookie is cleared, the answer is closed, the withdrawal token is never shown (its
+        // hash is kept, so staff can still erase the request on a subject request). Back or
+        // reload re-sends this POST, which finds no cookie and a closed answer.
+        reply.clearCookie(kioskCookie, { path: '/' })
+        return renderThanks(reply, mode, poster, lang, { responseId: token.responseId, contactSaved: withdrawal !== undefined })
+      }
       // The thank-you page reads the chosen themes through the (signed) answer token; the
       // withdrawal token is shown there once and never stored in clear.
-      const next = new URLSearchParams({ lang, t: request.query.t! })
+      const next = new URLSearchParams({ lang, t: token.token })
       if (withdrawal) next.set('w', withdrawal.token)
       return reply.redirect(`/${mode.base}/${poster.code}/thanks?${next.toString()}`, 303)
     })
@@ -274,35 +362,18 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       const poster = code === undefined ? undefined : await directory.poster(code)
       if (poster === undefined) return activePoster(request, reply, request.params.code, false).then(() => reply)
       const lang = requestLanguage(request, poster.language)
-      const path = `/${mode.base}/${poster.code}`
+      if (mode.name === 'kiosk') {
+        // Reached by "skip" from step 2 (or typed): the open answer closes, and nothing in
+        // the address is read: a kiosk address never carries a token.
+        await closeOpenKioskAnswer(request, reply, poster)
+        return renderThanks(reply, mode, poster, lang, { contactSaved: false })
+      }
       const answer = verifyAnswerToken(secret, poster.code, request.query.t)
-      const offers = answer ? await offersForResponse(app.db, answer.responseId, poster.regionId, poster.audience) : []
       const withdrawToken = answer && request.query.w && withdrawalTokenPattern.test(request.query.w) ? request.query.w : undefined
       const personal: Record<string, string> = {}
       if (answer) personal.t = request.query.t!
       if (withdrawToken) personal.w = withdrawToken
-      const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`, personal))
-      // A page that carries a personal link or this answer's offers is not kept anywhere,
-      // and its address (with the tokens) is not sent on to the offers' websites.
-      if (answer) reply.header('referrer-policy', 'no-referrer')
-      return reply.header('cache-control', answer ? 'no-store' : 'private, max-age=600').view('capture/thanks', {
-        ...context,
-        contactLine: poster.contactLine,
-        // "What we did with your answers", when the region has posted updates.
-        resultsHref: await publicUpdatesPath(app.db, poster.regionId, lang),
-        offers: offers.map((offer) => ({
-          ...offer,
-          languageNames: offer.languages
-            .split(',')
-            .filter((code): code is keyof typeof languages => Object.hasOwn(languages, code))
-            .map((code) => ({ code, name: languages[code].name })),
-        })),
-        contactSaved: withdrawToken !== undefined,
-        // On a shared kiosk tablet the next person must not find the link to this request.
-        withdrawUrl: withdrawToken && mode.name === 'poster' ? `/withdraw?${new URLSearchParams({ w: withdrawToken, lang }).toString()}` : undefined,
-        // The kiosk goes back to step 1 for the next person, without JavaScript.
-        refresh: mode.name === 'kiosk' ? { seconds: 10, url: path } : undefined,
-      })
+      return renderThanks(reply, mode, poster, lang, { responseId: answer?.responseId, contactSaved: withdrawToken !== undefined, withdrawToken, personal })
     })
   }
 
@@ -338,6 +409,44 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     })
   }
 
+  interface ThanksState {
+    /** The answer whose offers are shown; absent when the page is not someone's own. */
+    responseId?: number | undefined
+    contactSaved: boolean
+    /** Phones only: the private withdrawal link, shown once. */
+    withdrawToken?: string | undefined
+    /** Phones only: what the language switcher carries over. */
+    personal?: Record<string, string>
+  }
+
+  async function renderThanks(reply: FastifyReply, mode: Mode, poster: PosterForm, lang: Language, state: ThanksState) {
+    const path = `/${mode.base}/${poster.code}`
+    const personalPage = state.responseId !== undefined
+    const offers = personalPage ? await offersForResponse(app.db, state.responseId!, poster.regionId, poster.audience) : []
+    const context = pageContext(lang, (t) => t('thanks.title'), mode.name === 'kiosk' ? [] : languageSwitcher(`${path}/thanks`, state.personal ?? {}))
+    // A page that carries a personal link or this answer's offers is not kept anywhere,
+    // and its address (with the tokens) is not sent on to the offers' websites.
+    if (personalPage) reply.header('referrer-policy', 'no-referrer')
+    return reply.header('cache-control', personalPage ? 'no-store' : 'private, max-age=600').view('capture/thanks', {
+      ...context,
+      contactLine: poster.contactLine,
+      // "What we did with your answers", when the region has posted updates.
+      resultsHref: await publicUpdatesPath(app.db, poster.regionId, lang),
+      offers: offers.map((offer) => ({
+        ...offer,
+        languageNames: offer.languages
+          .split(',')
+          .filter((code): code is keyof typeof languages => Object.hasOwn(languages, code))
+          .map((code) => ({ code, name: languages[code].name })),
+      })),
+      contactSaved: state.contactSaved,
+      // On a shared kiosk tablet the next person must not find the link to this request.
+      withdrawUrl: state.withdrawToken && mode.name === 'poster' ? `/withdraw?${new URLSearchParams({ w: state.withdrawToken, lang }).toString()}` : undefined,
+      // The kiosk goes back to step 1 for the next person, without JavaScript.
+      refresh: mode.name === 'kiosk' ? { seconds: 10, url: path } : undefined,
+    })
+  }
+
   async function renderStepTwo(
     reply: FastifyReply,
     mode: Mode,
@@ -349,7 +458,9 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
   ) {
     const themes = await directory.regionThemes(poster.regionId, lang)
     const path = `/${mode.base}/${poster.code}/2`
-    const context = pageContext(lang, (t) => t('step2.title'), languageSwitcher(path, { t: token }))
+    // On a kiosk the token stays in its cookie: neither the form nor the language links carry it.
+    const personal: Record<string, string> = mode.name === 'kiosk' ? {} : { t: token }
+    const context = pageContext(lang, (t) => t('step2.title'), languageSwitcher(path, personal))
     const shownValues = { ...values, themes: ([] as unknown[]).concat(values.themes ?? []).map(Number) }
     const children = poster.audience === 'children'
     return reply
@@ -359,7 +470,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         ...context,
         pageStyle: 'step2',
         faceSymbol,
-        action: `${path}?t=${token}`,
+        action: mode.name === 'kiosk' ? path : `${path}?t=${token}`,
         skip: `/${mode.base}/${poster.code}/thanks?lang=${lang}`,
         // The contact opt-in: adults only, with its consent sentence in the person's language.
         contact: children

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AgeBand } from '../db/types.ts'
+import { maxGraphemeCodePoints, measureText } from '../http/text-size.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 
 /**
@@ -8,6 +9,17 @@ import type { MessageKey } from '../i18n/i18n.ts'
  */
 
 export const maxFreeTextGraphemes = 280
+/**
+ * The free text is also bounded in code points and bytes (see http/text-size.ts for why).
+ * Four code points per character on average is what step 2's textarea already allows
+ * (its maxlength is 4 × 280 UTF-16 units, and a code point is at least one unit), so no
+ * text a browser lets through is refused; it leaves room for 280 flags or skin-toned emoji
+ * (2 code points each) and for Arabic with shadda and vowel marks (about 2 on average).
+ * 1,120 UTF-16 units are at most 3,360 UTF-8 bytes (3 bytes per unit in the BMP, 4 per
+ * surrogate pair): that is the byte limit, and what one answer can cost in storage.
+ */
+export const maxFreeTextCodePoints = 4 * maxFreeTextGraphemes
+export const maxFreeTextBytes = 3 * maxFreeTextCodePoints
 export const maxThemes = 3
 export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const satisfies readonly AgeBand[]
 
@@ -29,15 +41,6 @@ export const stepOneBody = z.object({
   /** The honeypot: a person leaves it empty. */
   website: z.unknown().optional(),
 })
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-
-/** Counts what a person sees as characters: an emoji with skin tone or a flag is one. */
-export function countGraphemes(text: string): number {
-  let count = 0
-  for (const _ of graphemes.segment(text)) count++
-  return count
-}
 
 // C0 and C1 control characters other than tab and line breaks: never typed by a person,
 // and trouble in every CSV, PDF and log line that shows the text later.
@@ -65,7 +68,13 @@ export const stepTwoBody = z.object({
     .optional()
     .transform((value) => value?.normalize('NFC').trim() ?? '')
     .refine((value) => !controlCharacters.test(value), message('error.free_text.invalid'))
-    .refine((value) => countGraphemes(value) <= maxFreeTextGraphemes, message('error.free_text.too_long'))
+    .superRefine((value, context) => {
+      const size = measureText(value)
+      if (size.graphemes > maxFreeTextGraphemes) context.addIssue({ code: 'custom', message: 'error.free_text.too_long' })
+      else if (size.longestGrapheme > maxGraphemeCodePoints || size.codePoints > maxFreeTextCodePoints || size.bytes > maxFreeTextBytes) {
+        context.addIssue({ code: 'custom', message: 'error.free_text.too_complex' })
+      }
+    })
     .transform((value) => (value === '' ? null : value)),
   age_band: z
     .union([z.literal(''), z.enum(ageBands, message('error.age_band.invalid'))], message('error.age_band.invalid'))

@@ -1,4 +1,4 @@
-import { type Cell, cellText } from './suppression.ts'
+import type { Cell } from './cells.ts'
 
 /**
  * Hand-written SVG charts, rendered on the server. No chart library: a bar chart is a few
@@ -73,7 +73,7 @@ function drawColumns(id: string, bars: readonly Bar[], text: ChartText, name: 'w
   const { width, height, left, right, top, bottom } = size
   const plotWidth = width - left - right
   const plotHeight = height - top - bottom
-  const shownMax = Math.max(0, ...bars.filter((b) => b.cell.state === 'shown').map((b) => b.cell.value))
+  const shownMax = Math.max(0, ...bars.map((b) => b.cell.value))
   const max = niceMax(Math.max(shownMax, text.k))
   const slot = bars.length > 0 ? plotWidth / bars.length : plotWidth
   const barWidth = Math.max(1, slot * 0.75)
@@ -88,19 +88,10 @@ function drawColumns(id: string, bars: readonly Bar[], text: ChartText, name: 'w
   }
   bars.forEach((item, index) => {
     const x = left + index * slot + (slot - barWidth) / 2
-    if (item.cell.state === 'shown') {
-      const h = (item.cell.value / max) * plotHeight
-      parts.push(
-        `<rect x="${x.toFixed(1)}" y="${(top + plotHeight - h).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${bar}"><title>${escapeXml(`${item.label}: ${text.format(item.cell.value)}`)}</title></rect>`,
-      )
-    } else {
-      // Hidden: a hatched stub of fixed height, never the real value.
-      const label = cellText(item.cell, text.k)
-      const stub = name === 'wide' ? 6 : 3
-      parts.push(
-        `<rect x="${x.toFixed(1)}" y="${(top + plotHeight - stub).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${stub}" fill="none" stroke="${muted}" stroke-dasharray="2 2"><title>${escapeXml(`${item.label}: ${label}`)}</title></rect>`,
-      )
-    }
+    const h = (item.cell.value / max) * plotHeight
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${(top + plotHeight - h).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${bar}"><title>${escapeXml(`${item.label}: ${text.format(item.cell.value)}`)}</title></rect>`,
+    )
     if (index % labelEvery === 0) {
       parts.push(
         `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(height - bottom + size.font * 1.3).toFixed(1)}" text-anchor="middle" font-size="${size.font}" fill="${ink}">${escapeXml(item.label)}</text>`,
@@ -125,7 +116,7 @@ function drawBars(id: string, bars: readonly Bar[], text: ChartText, name: 'wide
   const { width, rowHeight, labelWidth, valueWidth, font, chars } = barSizes[name]
   const height = Math.max(1, bars.length) * rowHeight + rowHeight / 3
   const plotWidth = width - labelWidth - valueWidth
-  const shownMax = Math.max(0, ...bars.filter((b) => b.cell.state === 'shown').map((b) => b.cell.value))
+  const shownMax = Math.max(0, ...bars.map((b) => b.cell.value))
   const max = Math.max(shownMax, text.k, 1)
   const gap = rowHeight / 6
   const parts: string[] = [svgOpen(id, width, height, text, name)]
@@ -134,13 +125,10 @@ function drawBars(id: string, bars: readonly Bar[], text: ChartText, name: 'wide
     const baseline = (y + rowHeight * 0.65).toFixed(1)
     const label = item.label.length > chars ? `${item.label.slice(0, chars - 1)}…` : item.label
     parts.push(`<text x="${labelWidth - font / 2}" y="${baseline}" text-anchor="end" font-size="${font}" fill="${ink}">${escapeXml(label)}</text>`)
-    const shown = item.cell.state === 'shown'
-    const w = shown ? (item.cell.value / max) * plotWidth : font / 2
+    const w = (item.cell.value / max) * plotWidth
     parts.push(
-      shown
-        ? `<rect x="${labelWidth}" y="${(y + gap).toFixed(1)}" width="${w.toFixed(1)}" height="${(rowHeight - 2 * gap).toFixed(1)}" fill="${bar}"/>`
-        : `<rect x="${labelWidth}" y="${(y + gap).toFixed(1)}" width="${w}" height="${(rowHeight - 2 * gap).toFixed(1)}" fill="none" stroke="${muted}" stroke-dasharray="2 2"/>`,
-      `<text x="${(labelWidth + w + font / 2).toFixed(1)}" y="${baseline}" font-size="${font}" fill="${ink}">${escapeXml(cellText(item.cell, text.k, text.format))}</text>`,
+      `<rect x="${labelWidth}" y="${(y + gap).toFixed(1)}" width="${w.toFixed(1)}" height="${(rowHeight - 2 * gap).toFixed(1)}" fill="${bar}"/>`,
+      `<text x="${(labelWidth + w + font / 2).toFixed(1)}" y="${baseline}" font-size="${font}" fill="${ink}">${escapeXml(text.format(item.cell.value))}</text>`,
     )
   })
   parts.push('</svg>')

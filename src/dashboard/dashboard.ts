@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { AgeBand, Audience, Database } from '../db/types.ts'
+import { defaultLanguage } from '../i18n/i18n.ts'
+import { themeLabel } from '../themes/index.ts'
 import { emergingThemes } from './emerging.ts'
-import { addDays, dayStartUtc, isoWeek, type Period, previousPeriod } from './period.ts'
+import { dayStartUtc, addDays, type Period } from '../answers/index.ts'
+import { type GridPeriod, periodOf, periodRange, previousPeriod, dayNumber } from '../answers/period-grid.ts'
 import {
   addInto,
   type DashboardFilters,
@@ -15,24 +18,25 @@ import {
   type RegionDirectory,
   themeCounts,
 } from './queries.ts'
-import { type Cell, suppressCounts, suppressList, suppressTable, type SuppressedList } from './suppression.ts'
+import { type Cell, K, publishedAverage, publishedCell, publishedShare } from './cells.ts'
 import { textStatistics, type TextStatistics, textWindow } from './text-stats.ts'
 
 /**
- * Everything the dashboard page, the CSV export and the report show, already protected:
- * every count is a `Cell` that knows whether it may be shown. Templates never see a raw
- * small count.
+ * Everything the dashboard page, the CSV export, the report and the API show, already
+ * published (issue 15, docs/privacy.md): figures for one period of the fixed grid
+ * (answers/period-grid.ts), counted up to the end of yesterday in Brussels, every count
+ * through the cell key of its answers (cells.ts), and everything derived (shares, the
+ * liked average, emerging flags) worked out from published counts only. Templates and
+ * routes never see a true count. Totals are published counts of their own: a table's
+ * cells need not add up to its total.
  */
 
 export const audiences = ['all', 'children', 'youth', 'adults', 'seniors'] as const satisfies readonly Audience[]
 export const ageBandKeys = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus', ''] as const satisfies readonly (AgeBand | '')[]
 
-/** Breakdowns that could single someone out (age band × location) use at least this k. */
-export const detailThreshold = 10
-
 export interface Headline {
   responses: Cell
-  /** Shares and averages, only when they rest on at least k answers. */
+  /** Shares of published counts (whole percents, 0…1) and the average of the published faces; null without a published whole. */
   triedNewShare: number | null
   triedABitShare: number | null
   likedAverage: number | null
@@ -76,26 +80,26 @@ export interface Breakdown {
   key: BreakdownKey
   rows: BreakdownRow[]
   total: Cell
-  withheld: boolean
 }
 
 export interface AgeByLocation {
-  k: number
   columns: (AgeBand | '')[]
   rows: { locationId: number; cells: Cell[]; total: Cell }[]
   columnTotals: Cell[]
   total: Cell
-  withheld: boolean
 }
 
 export interface DashboardModel {
   k: number
+  /** The grid period shown and the one of the same kind before it (null before 2000). */
+  grid: GridPeriod
+  previousGrid: GridPeriod | null
+  /** Their days as counted on this day: never past yesterday. */
   period: Period
   previous: Period
   directory: RegionDirectory
   headline: Headline
   weeks: WeekBar[]
-  weeksWithheld: boolean
   themes: RankedTheme[]
   emerging: EmergingRow[]
   breakdowns: Breakdown[]
@@ -103,9 +107,7 @@ export interface DashboardModel {
   text: TextStatistics
 }
 
-function share(part: number, whole: number, k: number): number | null {
-  return whole >= k ? part / whole : null
-}
+const faceCounts = ['liked_1', 'liked_2', 'liked_3', 'liked_4', 'liked_5'] as const
 
 function totalOf(rows: readonly Measures[]): Measures {
   const total = emptyMeasures()
@@ -113,13 +115,25 @@ function totalOf(rows: readonly Measures[]): Measures {
   return total
 }
 
-function headlineOf(total: Measures, cell: Cell, k: number): Headline {
+/** The published cells of one slice's measures. */
+function cellsOf(m: Measures) {
   return {
-    responses: cell,
-    triedNewShare: share(total.tried_yes, total.responses, k),
-    triedABitShare: share(total.tried_a_bit, total.responses, k),
-    likedAverage: total.liked_count >= k ? total.liked_sum / total.liked_count : null,
-    step2Share: share(total.step2, total.responses, k),
+    responses: publishedCell(m.responses, m.responses_key),
+    triedYes: publishedCell(m.tried_yes, m.tried_yes_key),
+    triedABit: publishedCell(m.tried_a_bit, m.tried_a_bit_key),
+    step2: publishedCell(m.step2, m.step2_key),
+    faces: faceCounts.map((face) => publishedCell(m[face], m[`${face}_key`])),
+  }
+}
+
+function headlineOf(total: Measures): Headline {
+  const cells = cellsOf(total)
+  return {
+    responses: cells.responses,
+    triedNewShare: publishedShare(cells.triedYes, cells.responses),
+    triedABitShare: publishedShare(cells.triedABit, cells.responses),
+    likedAverage: publishedAverage(cells.faces),
+    step2Share: publishedShare(cells.step2, cells.responses),
   }
 }
 
@@ -134,17 +148,15 @@ function groupMeasures<T>(rows: readonly (Measures & T)[], keyOf: (row: T) => st
   return groups
 }
 
-function breakdownRows(keys: readonly string[], groups: Map<string, Measures>, list: SuppressedList, k: number, groupKeys?: readonly string[]): BreakdownRow[] {
+function breakdownRows(keys: readonly string[], groups: Map<string, Measures>, groupKeys?: readonly string[]): BreakdownRow[] {
   return keys.map((key, index) => {
-    const measures = groups.get(key) ?? emptyMeasures()
-    const cell = list.cells[index]!
-    const visible = cell.state === 'shown' && !list.withheld
+    const cells = cellsOf(groups.get(key) ?? emptyMeasures())
     return {
       key,
       ...(groupKeys ? { groupKey: groupKeys[index] } : {}),
-      cell: list.withheld ? { ...cell, state: cell.value > 0 ? 'secondary' : 'shown' } : cell,
-      triedNewShare: visible ? share(measures.tried_yes, measures.responses, k) : null,
-      likedAverage: visible && measures.liked_count >= k ? measures.liked_sum / measures.liked_count : null,
+      cell: cells.responses,
+      triedNewShare: publishedShare(cells.triedYes, cells.responses),
+      likedAverage: publishedAverage(cells.faces),
     }
   })
 }
@@ -156,138 +168,153 @@ export interface LoadOptions {
   directory?: RegionDirectory
 }
 
-/** Loads and protects a whole dashboard for a slice and period; undefined for an unknown region. */
+/**
+ * The whole ISO weeks inside a period's days, oldest first: each bar is then the same cell
+ * as that week chosen as the period (a week cut by the period's edge would be a free day
+ * range, which the grid exists to avoid).
+ */
+function weeksInside(range: Period, today: string): GridPeriod[] {
+  const weeks: GridPeriod[] = []
+  for (let day = dayNumber(range.from); day <= dayNumber(range.to); day += 7) {
+    const week = periodOf('week', day)
+    const days = periodRange(week, today)
+    if (days.from >= range.from && days.to <= range.to) weeks.push(week)
+  }
+  const seen = new Set<string>()
+  return weeks.filter((week) => {
+    const id = JSON.stringify(week)
+    if (seen.has(id)) return false
+    seen.add(id)
+    return true
+  })
+}
+
+/**
+ * Loads and publishes a whole dashboard for a slice and a grid period on `today` (the
+ * Brussels day); undefined for an unknown region. Throws a GridPeriodError for a period
+ * that has no day before today: filters.ts has told the person already.
+ */
 export async function loadDashboard(
   db: Kysely<Database>,
   scope: DashboardScope,
   filters: DashboardFilters,
-  period: Period,
+  grid: GridPeriod,
+  today: string,
   options: LoadOptions = {},
 ): Promise<DashboardModel | undefined> {
-  const previous = previousPeriod(period)
+  const period = periodRange(grid, today)
+  const previousGrid = previousPeriod(grid)
+  // Before 2000 there is no grid and no answer: an empty period the day before.
+  const previous = previousGrid ? periodRange(previousGrid, today) : { from: addDays(period.from, -1), to: addDays(period.from, -1) }
   const window = options.textWindow ?? textWindow
   const directory = options.directory ?? (await regionDirectory(db, scope))
   if (!directory) return undefined
-  const k = directory.region.k
-  const [days, themes, posterBands, currentTexts, previousTexts] = await Promise.all([
-    measuresByDay(db, scope, filters, { from: previous.from, to: period.to }),
+  const k = K
+  const [currentDays, previousDays, themes, posterBands, currentTexts, previousTexts] = await Promise.all([
+    measuresByDay(db, scope, filters, period),
+    measuresByDay(db, scope, filters, previous),
     themeCounts(db, scope, filters, period, previous),
     measuresByPosterAndBand(db, scope, filters, period, directory.posters),
     recentTexts(db, scope, filters, dayStartUtc(period.from), dayStartUtc(addDays(period.to, 1)), window),
-    recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(period.from), window),
+    recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(addDays(previous.to, 1)), window),
   ])
 
-  const currentDays = days.filter((day) => day.day >= period.from)
   const total = totalOf(currentDays)
-  const previousTotal = totalOf(days.filter((day) => day.day < period.from))
+  const responsesCell = publishedCell(total.responses, total.responses_key)
+  const previousTotal = totalOf(previousDays)
+  const previousCell = publishedCell(previousTotal.responses, previousTotal.responses_key)
 
-  // Weeks: every ISO week that touches the period, also the empty ones.
-  const byWeek = new Map<string, number>()
-  for (const day of currentDays) {
-    const monday = isoWeek(day.day).monday
-    byWeek.set(monday, (byWeek.get(monday) ?? 0) + day.responses)
-  }
-  const mondays: string[] = []
-  for (let monday = isoWeek(period.from).monday; monday <= period.to; monday = addDays(monday, 7)) mondays.push(monday)
-  const weekList = suppressList(
-    mondays.map((monday) => byWeek.get(monday) ?? 0),
-    k,
-  )
-  const responsesCell = weekList.total
-  const weeks = mondays.map((monday, index) => ({ week: isoWeek(monday).week, monday, cell: weekList.cells[index]! }))
+  const weeks = weeksInside(period, today).map((week) => {
+    const days = periodRange(week, today)
+    const inWeek = totalOf(currentDays.filter((day) => day.day >= days.from && day.day <= days.to))
+    return { week: `${week.year}-W${String((week as { week: number }).week).padStart(2, '0')}`, monday: days.from, cell: publishedCell(inWeek.responses, inWeek.responses_key) }
+  })
 
-  // Themes, ranked; a theme's count has no sum to protect against (an answer may name three).
-  const ranked = [...themes].filter((theme) => theme.current > 0).sort((a, b) => b.current - a.current || a.themeId - b.themeId)
-  const themeCells = suppressCounts(
-    ranked.map((theme) => theme.current),
-    k,
-  )
-  const rankedThemes = ranked.map((theme, index) => ({
+  // Themes ranked by their published count. A theme whose published count is 0 is left
+  // out, whatever its true count: listing it (or its place in an order by true count)
+  // would tell a 1 … k − 1 from a 0. Ties go by the default language's label, so that
+  // every language, the CSV and the API list them in one order.
+  const labelOf = new Map(directory.themes.map((theme) => [theme.id, themeLabel(theme, defaultLanguage)]))
+  const label = (id: number) => labelOf.get(id) ?? ''
+  const publishedThemes = themes.map((theme) => ({
     themeId: theme.themeId,
-    cell: themeCells[index]!,
-    share: themeCells[index]!.state === 'shown' ? share(theme.current, total.responses, k) : null,
+    current: publishedCell(theme.current, theme.currentKey),
+    previous: publishedCell(theme.previous, theme.previousKey),
   }))
+  const rankedThemes = publishedThemes
+    .filter((theme) => theme.current.value > 0)
+    .map((theme) => ({ themeId: theme.themeId, cell: theme.current, share: publishedShare(theme.current, responsesCell) }))
+    .sort((a, b) => b.cell.value - a.cell.value || label(a.themeId).localeCompare(label(b.themeId), defaultLanguage) || a.themeId - b.themeId)
 
+  // Emerging: the z-test on published counts and published totals only.
+  const byTheme = new Map(publishedThemes.map((theme) => [theme.themeId, theme]))
   const emerging = emergingThemes(
-    themes.map((theme) => ({ themeId: theme.themeId, current: theme.current, previous: theme.previous })),
-    { current: total.responses, previous: previousTotal.responses },
+    publishedThemes.map((theme) => ({ themeId: theme.themeId, current: theme.current.value, previous: theme.previous.value })),
+    { current: responsesCell.value, previous: previousCell.value },
     k,
   )
     .filter((theme) => theme.emerging)
     .map((theme) => ({
       themeId: theme.themeId,
-      current: suppressCounts([theme.current], k)[0]!,
-      previous: suppressCounts([theme.previous], k)[0]!,
+      current: byTheme.get(theme.themeId)!.current,
+      previous: byTheme.get(theme.themeId)!.previous,
       currentTotal: responsesCell,
-      previousTotal: suppressCounts([previousTotal.responses], k)[0]!,
+      previousTotal: previousCell,
       z: theme.z!,
     }))
 
-  // Breakdowns: regroupings of the poster × age band rows, each protected against the total.
+  // Breakdowns: regroupings of the poster × age band rows; each cell and each total is
+  // published on its own (the total is the headline's cell: the same answers).
   const breakdowns: Breakdown[] = []
   const oneWay = (key: BreakdownKey, keys: readonly string[], keyOf: (row: (typeof posterBands)[number]) => string) => {
     const groups = groupMeasures(posterBands, keyOf)
-    const list = suppressList(
-      keys.map((id) => groups.get(id)?.responses ?? 0),
-      k,
-      responsesCell,
-    )
-    const breakdown = { key, rows: breakdownRows(keys, groups, list, k), total: list.total, withheld: list.withheld }
+    const breakdown = { key, rows: breakdownRows(keys, groups), total: responsesCell }
     breakdowns.push(breakdown)
-    return { breakdown, groups, list }
+    return breakdown
   }
   const locationKeys = directory.locations.map((location) => String(location.id))
   const locations = oneWay('location', locationKeys, (row) => String(row.locationId))
-  const partners = oneWay('partner', directory.partners.map((partner) => String(partner.id)), (row) => String(row.partnerId))
+  oneWay('partner', directory.partners.map((partner) => String(partner.id)), (row) => String(row.partnerId))
 
-  // Activities sit under their partner: each partner's activities add up to the partner's
-  // own (already published) cell, so they are protected against that cell.
+  // Activities, grouped under their partner.
   const activityGroups = groupMeasures(posterBands, (row) => String(row.activityId))
   const activityRows: BreakdownRow[] = []
-  let activitiesWithheld = false
-  directory.partners.forEach((partner, partnerIndex) => {
+  for (const partner of directory.partners) {
     const own = directory.activities.filter((activity) => activity.partnerId === partner.id).map((activity) => String(activity.id))
-    if (own.length === 0) return
-    const partnerCell = partners.list.withheld ? { ...partners.list.cells[partnerIndex]!, state: 'secondary' as const } : partners.list.cells[partnerIndex]!
-    const list = suppressList(
-      own.map((id) => activityGroups.get(id)?.responses ?? 0),
-      k,
-      partnerCell,
-    )
-    activitiesWithheld ||= list.withheld
-    activityRows.push(...breakdownRows(own, activityGroups, list, k, own.map(() => String(partner.id))))
-  })
-  breakdowns.push({ key: 'activity', rows: activityRows, total: responsesCell, withheld: activitiesWithheld })
+    activityRows.push(...breakdownRows(own, activityGroups, own.map(() => String(partner.id))))
+  }
+  breakdowns.push({ key: 'activity', rows: activityRows, total: responsesCell })
 
   oneWay('audience', audiences, (row) => row.audience)
   const bands = oneWay('age_band', ageBandKeys, (row) => row.ageBand)
 
-  // Age band × location, with the higher threshold; its totals are the one-way
-  // breakdowns above, as published.
-  const detailK = Math.max(detailThreshold, k)
+  // Age band × location: the same threshold as every cell (the table's rule is the same
+  // everywhere, so filtering to one location teaches nothing the table did not, finding 5);
+  // its totals are the one-way breakdowns' published cells.
   const cellsByLocationBand = groupMeasures(posterBands, (row) => `${row.locationId}|${row.ageBand}`)
-  const table = suppressTable(
-    locationKeys.map((location) => ageBandKeys.map((band) => cellsByLocationBand.get(`${location}|${band}`)?.responses ?? 0)),
-    detailK,
-    { rows: locations.list.cells, columns: bands.list.cells, total: responsesCell, k },
-  )
   const ageByLocation: AgeByLocation = {
-    k: detailK,
     columns: [...ageBandKeys],
-    rows: directory.locations.map((location, index) => ({ locationId: location.id, cells: table.cells[index]!, total: table.rowTotals[index]! })),
-    columnTotals: table.columnTotals,
-    total: table.total,
-    withheld: table.withheld || locations.list.withheld || bands.list.withheld,
+    rows: directory.locations.map((location, index) => ({
+      locationId: location.id,
+      cells: ageBandKeys.map((band) => {
+        const m = cellsByLocationBand.get(`${location.id}|${band}`) ?? emptyMeasures()
+        return publishedCell(m.responses, m.responses_key)
+      }),
+      total: locations.rows[index]!.cell,
+    })),
+    columnTotals: bands.rows.map((row) => row.cell),
+    total: responsesCell,
   }
 
   return {
     k,
+    grid,
+    previousGrid,
     period,
     previous,
     directory,
-    headline: headlineOf(total, responsesCell, k),
+    headline: headlineOf(total),
     weeks,
-    weeksWithheld: weekList.withheld,
     themes: rankedThemes,
     emerging,
     breakdowns,

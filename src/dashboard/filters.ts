@@ -1,15 +1,23 @@
 import { z } from 'zod'
 import type { AgeBand, Audience } from '../db/types.ts'
-import type { MessageKey } from '../i18n/i18n.ts'
+import type { MessageKey, Translate } from '../i18n/i18n.ts'
 import { ageBandKeys, audiences } from './dashboard.ts'
-import { dayCount, isDay, namedPeriod, type Period, type PeriodName } from './period.ts'
+import { addDays, dayNumber, type Period } from '../answers/index.ts'
+import { type GridKind, type GridPeriod, GridPeriodError, parseGridPeriod, periodId, periodOf, periodRange, previousPeriod } from '../answers/period-grid.ts'
 import type { DashboardFilters, RegionDirectory } from './queries.ts'
 
 /**
- * The filters live in the URL (`?period=year&partner=3&age=18_24`) so that a view can be
+ * The filters live in the URL (`?period=2026-Q4&partner=3&age=18_24`) so that a view can be
  * bookmarked and shared. The schema only bounds the shape; whether a partner or location
  * exists in this region (and in this person's scope) is checked against the directory.
  * A value that does not fit is dropped with a message — the dashboard still shows.
+ *
+ * Periods are the fixed grid only (answers/period-grid.ts, issue 15): a grid id
+ * (`2026-W48`, `2026-11`, `2026-Q4`, `2026`, `2026-Q4-td`, `2026-td`) or the name of a kind
+ * (`week`, `month`, `quarter`, `year`, `qtd`, `ytd`: the one that holds yesterday). Free day
+ * ranges (`from`/`to`, the old `custom` and `4w`) are refused: two ranges a day apart
+ * publish that day as their difference. At most two filters at once: every further filter
+ * multiplies the cells a reader can combine into differences.
  */
 
 export const dashboardQuery = z.object({
@@ -28,15 +36,23 @@ export const dashboardQuery = z.object({
 
 export type DashboardQuery = z.infer<typeof dashboardQuery>
 
-export const maxPeriodDays = 5 * 366
+/** The most filters a view may combine. */
+export const maxFilters = 2
 
 export interface Notice {
   key: MessageKey
   values?: Record<string, string>
 }
 
+/** A notice's values for its message: a filter's name in the person's language. */
+export function noticeValues(notice: Notice, t: Translate): Record<string, string> | undefined {
+  if (notice.values?.name) return { ...notice.values, name: t(`dashboard.filter.${notice.values.name}` as MessageKey) }
+  return notice.values
+}
+
 export interface ParsedFilters {
-  periodName: PeriodName
+  /** The grid period shown, and its days on this day (ending yesterday at the latest). */
+  grid: GridPeriod
   period: Period
   filters: DashboardFilters
   notices: Notice[]
@@ -44,37 +60,66 @@ export interface ParsedFilters {
   params: Record<string, string>
 }
 
-const defaultPeriod: Exclude<PeriodName, 'custom'> = 'quarter'
+export const periodKinds = ['week', 'month', 'quarter', 'year', 'qtd', 'ytd'] as const satisfies readonly GridKind[]
+const defaultKind: GridKind = 'quarter'
+
+/** The grid period of `kind` that holds yesterday: the current one, counted up to yesterday. */
+export function currentPeriod(kind: GridKind, today: string): GridPeriod {
+  return periodOf(kind, dayNumber(addDays(today, -1)))
+}
+
+/** How many periods of each kind the form offers, newest first. */
+const offered: Record<GridKind, number> = { week: 26, month: 24, quarter: 8, year: 5, qtd: 4, ytd: 4 }
+
+/** The periods the form offers on `today`, per kind, newest first. */
+export function offeredPeriods(today: string): { kind: GridKind; periods: GridPeriod[] }[] {
+  return periodKinds.map((kind) => {
+    const periods: GridPeriod[] = []
+    for (let p: GridPeriod | null = currentPeriod(kind, today); p !== null && periods.length < offered[kind]; p = previousPeriod(p)) periods.push(p)
+    return { kind, periods }
+  })
+}
+
+/**
+ * Reads `?period=` (and refuses `from`/`to`) into a grid period; null with the notice when
+ * it is not on the grid or has no day before today.
+ */
+export function parsePeriod(query: Pick<DashboardQuery, 'period' | 'from' | 'to'>, today: string): { grid: GridPeriod } | { notice: Notice } {
+  if (query.from !== undefined || query.to !== undefined) return { notice: { key: 'dashboard.error.period_off_grid' } }
+  const requested = query.period ?? defaultKind
+  if ((periodKinds as readonly string[]).includes(requested)) return { grid: currentPeriod(requested as GridKind, today) }
+  try {
+    const grid = parseGridPeriod(requested, today)
+    periodRange(grid, today)
+    return { grid }
+  } catch (error) {
+    if (!(error instanceof GridPeriodError)) throw error
+    return { notice: { key: error.code === 'not_yet' ? 'dashboard.error.period_not_yet' : 'dashboard.error.period_off_grid' } }
+  }
+}
+
+const filterOrder = ['partner', 'location', 'activity', 'audience', 'age'] as const
 
 export function parseFilters(query: DashboardQuery, directory: RegionDirectory, today: string): ParsedFilters {
   const notices: Notice[] = []
   const params: Record<string, string> = {}
-  let periodName: PeriodName = defaultPeriod
-  let period = namedPeriod(defaultPeriod, today)
-  const requested = query.period ?? defaultPeriod
-  if (requested === '4w' || requested === 'quarter' || requested === 'year') {
-    periodName = requested
-    period = namedPeriod(requested, today)
-  } else if (requested === 'custom') {
-    const from = query.from?.trim() ?? ''
-    const to = query.to?.trim() ?? ''
-    if (!isDay(from) || !isDay(to)) notices.push({ key: 'dashboard.error.period_invalid' })
-    else if (to < from) notices.push({ key: 'dashboard.error.period_order' })
-    else if (dayCount({ from, to }) > maxPeriodDays) notices.push({ key: 'dashboard.error.period_too_long' })
-    else {
-      periodName = 'custom'
-      period = { from, to }
-      params.from = from
-      params.to = to
-    }
-  } else {
-    notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'period' } })
+  const read = parsePeriod(query, today)
+  let grid: GridPeriod
+  if ('grid' in read) grid = read.grid
+  else {
+    notices.push(read.notice)
+    grid = currentPeriod(defaultKind, today)
   }
-  params.period = periodName
+  params.period = periodId(grid)
+
+  // A third filter: the first two in the form's order stay, the rest are dropped with a message.
+  const asked = filterOrder.filter((name) => query[name] !== undefined && query[name] !== '')
+  const kept = new Set(asked.slice(0, maxFilters))
+  if (asked.length > maxFilters) notices.push({ key: 'dashboard.error.too_many_filters', values: { max: String(maxFilters) } })
 
   const filters: DashboardFilters = {}
-  const pickId = (name: string, raw: string | undefined, known: readonly { id: number }[]): number | undefined => {
-    if (raw === undefined || raw === '') return undefined
+  const pickId = (name: (typeof filterOrder)[number], raw: string | undefined, known: readonly { id: number }[]): number | undefined => {
+    if (raw === undefined || raw === '' || !kept.has(name)) return undefined
     const id = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
     if (!known.some((item) => item.id === id)) {
       notices.push({ key: 'dashboard.error.unknown_filter', values: { name } })
@@ -89,17 +134,17 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
   if (locationId !== undefined) filters.locationId = locationId
   const activityId = pickId('activity', query.activity, directory.activities)
   if (activityId !== undefined) filters.activityId = activityId
-  if (query.audience !== undefined && query.audience !== '') {
+  if (query.audience !== undefined && query.audience !== '' && kept.has('audience')) {
     if ((audiences as readonly string[]).includes(query.audience)) {
       filters.audience = query.audience as Audience
       params.audience = query.audience
     } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'audience' } })
   }
-  if (query.age !== undefined && query.age !== '') {
+  if (query.age !== undefined && query.age !== '' && kept.has('age')) {
     if ((ageBandKeys as readonly string[]).includes(query.age) && query.age !== '') {
       filters.ageBand = query.age as AgeBand
       params.age = query.age
     } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'age' } })
   }
-  return { periodName, period, filters, notices, params }
+  return { grid, period: periodRange(grid, today), filters, notices, params }
 }

@@ -1,14 +1,17 @@
 import type { Language, MessageKey, Translate } from '../i18n/i18n.ts'
 import { translator } from '../i18n/i18n.ts'
-import { themeLabel } from '../themes/queries.ts'
+import { themeLabel } from '../themes/index.ts'
 import { barChart, columnChart } from './charts.ts'
+import { type CsvCell, csvDocument, csvNumber } from './csv.ts'
+import { type CsvLanguage, csvInLanguage } from './csv-labels.ts'
 import type { BreakdownKey, DashboardModel } from './dashboard.ts'
-import { addDays } from './period.ts'
-import { type Cell, cellText } from './suppression.ts'
+import { addDays } from '../answers/index.ts'
+import { periodId } from '../answers/period-grid.ts'
+import type { Cell } from './cells.ts'
 
 /**
- * The dashboard model in words: labels in the reader's language, numbers formatted for
- * it, hidden cells as "< k" or "•". The page and the CSV both start from here.
+ * The dashboard model in words: labels in the reader's language, published numbers
+ * formatted for it. The page, the share page, the PDF and the CSV all start from here.
  */
 
 export interface Labels {
@@ -50,13 +53,15 @@ export interface DashboardView {
   t: Translate
   k: number
   periodText: string
+  /** "up to and including <date>": the last day the figures count. */
+  throughText: string
   headline: { label: string; value: string }[]
-  weeks: { chart: string; rows: { week: string; monday: string; value: string }[]; withheld: boolean }
+  weeks: { chart: string; rows: { week: string; monday: string; value: string }[] }
   themes: { chart: string; rows: { label: string; value: string; share: string }[] }
   emerging: string[]
   words: DashboardModel['text']
-  breakdowns: { key: BreakdownKey; title: string; rows: { label: string; group?: string; value: string; triedNew: string; liked: string }[]; total: string; withheld: boolean }[]
-  ageByLocation: { k: number; columns: string[]; rows: { label: string; cells: string[]; total: string }[]; columnTotals: string[]; total: string; withheld: boolean }
+  breakdowns: { key: BreakdownKey; title: string; rows: { label: string; group?: string; value: string; triedNew: string; liked: string }[]; total: string }[]
+  ageByLocation: { columns: string[]; rows: { label: string; cells: string[]; total: string }[]; columnTotals: string[]; total: string }
 }
 
 export function presentDashboard(model: DashboardModel, lang: Language): DashboardView {
@@ -64,7 +69,7 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
   const f = formatters(lang)
   const labels = labelsFor(model, lang)
   const k = model.k
-  const show = (cell: Cell, kk = k) => cellText(cell, kk, f.integer)
+  const show = (cell: Cell) => f.integer(cell.value)
 
   const headline = [
     { label: t('dashboard.headline.responses'), value: show(model.headline.responses) },
@@ -76,11 +81,8 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
 
   const weekBars = model.weeks.map((week) => ({ label: week.week.slice(5), cell: week.cell }))
   const weeks = {
-    chart: model.weeksWithheld
-      ? ''
-      : columnChart('chart-weeks', weekBars, { title: t('dashboard.weeks.title'), description: t('dashboard.chart.numbers'), k, format: f.integer }),
+    chart: columnChart('chart-weeks', weekBars, { title: t('dashboard.weeks.title'), description: t('dashboard.chart.numbers'), k, format: f.integer }),
     rows: model.weeks.map((week) => ({ week: week.week, monday: week.monday, value: show(week.cell) })),
-    withheld: model.weeksWithheld,
   }
 
   const themeRows = model.themes.map((theme) => ({ label: labels.theme(theme.themeId), value: show(theme.cell), share: f.percent(theme.share) }))
@@ -114,27 +116,32 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
       liked: f.decimal(row.likedAverage),
     })),
     total: show(breakdown.total),
-    withheld: breakdown.withheld,
   }))
 
   const detail = model.ageByLocation
   const ageByLocation = {
-    k: detail.k,
     columns: detail.columns.map((band) => labels.breakdown('age_band', band)),
     rows: detail.rows.map((row) => ({
       label: labels.breakdown('location', String(row.locationId)),
-      cells: row.cells.map((cell) => show(cell, cell.k ?? detail.k)),
-      total: show(row.total, row.total.k ?? detail.k),
+      cells: row.cells.map(show),
+      total: show(row.total),
     })),
-    columnTotals: detail.columnTotals.map((cell) => show(cell, cell.k ?? detail.k)),
-    total: show(detail.total, detail.total.k ?? detail.k),
-    withheld: detail.withheld,
+    columnTotals: detail.columnTotals.map(show),
+    total: show(detail.total),
   }
 
   return {
     t,
     k,
-    periodText: t('dashboard.period.range', { from: model.period.from, to: model.period.to, previousFrom: model.previous.from, previousTo: model.previous.to }),
+    periodText: t('dashboard.period.grid', {
+      period: periodId(model.grid),
+      from: model.period.from,
+      to: model.period.to,
+      previous: model.previousGrid ? periodId(model.previousGrid) : '–',
+      previousFrom: model.previous.from,
+      previousTo: model.previous.to,
+    }),
+    throughText: t('dashboard.period.through', { date: model.period.to }),
     headline,
     weeks,
     themes,
@@ -146,32 +153,34 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
 }
 
 /**
- * CSV for spreadsheets as Belgian offices use them: UTF-8 with a byte order mark (or
- * Excel guesses the encoding wrong), `;` between fields (the comma is the decimal sign
- * here), ISO dates, decimals with a comma. One row per figure:
- * section;item;from;to;count;share_percent;previous_count — hidden counts stay hidden.
+ * The dashboard as CSV (see csv.ts for the format), one row per figure:
+ * section;item;from;to;count;share_percent;previous_count — ISO dates, published counts
+ * (the same as on the page). The rows are built with these codes; the header, the
+ * sections and the key figures' items are put in the export's language at the end
+ * (csv-labels.ts).
  */
-export function dashboardCsv(model: DashboardModel, lang: Language, separator = ';'): string {
+export function dashboardCsv(model: DashboardModel, lang: CsvLanguage, separator = ';'): string {
   const labels = labelsFor(model, lang)
-  const k = model.k
-  const decimal = (n: number | null) => (n === null ? '' : (Math.round(n * 1000) / 10).toFixed(1).replace('.', separator === ';' ? ',' : '.'))
-  const rows: string[][] = [['section', 'item', 'from', 'to', 'count', 'share_percent', 'previous_count']]
+  const count = (cell: Cell): CsvCell => csvNumber(cell.value)
+  // Shares are whole percents already (cells.ts): the CSV says the same number as the page.
+  const percent = (n: number | null): CsvCell => (n === null ? '' : csvNumber(Math.round(n * 100)))
+  const rows: CsvCell[][] = [['section', 'item', 'from', 'to', 'count', 'share_percent', 'previous_count']]
   const { from, to } = model.period
-  rows.push(['headline', 'responses', from, to, cellText(model.headline.responses, k), '', ''])
-  rows.push(['headline', 'tried_new', from, to, '', decimal(model.headline.triedNewShare), ''])
-  rows.push(['headline', 'tried_a_bit', from, to, '', decimal(model.headline.triedABitShare), ''])
-  rows.push(['headline', 'step2', from, to, '', decimal(model.headline.step2Share), ''])
-  rows.push(['headline', 'liked_average', from, to, model.headline.likedAverage === null ? '' : model.headline.likedAverage.toFixed(2).replace('.', separator === ';' ? ',' : '.'), '', ''])
+  rows.push(['headline', 'responses', from, to, count(model.headline.responses), '', ''])
+  rows.push(['headline', 'tried_new', from, to, '', percent(model.headline.triedNewShare), ''])
+  rows.push(['headline', 'tried_a_bit', from, to, '', percent(model.headline.triedABitShare), ''])
+  rows.push(['headline', 'step2', from, to, '', percent(model.headline.step2Share), ''])
+  rows.push(['headline', 'liked_average', from, to, model.headline.likedAverage === null ? '' : csvNumber(model.headline.likedAverage, 2), '', ''])
   for (const week of model.weeks) {
-    rows.push(['week', week.week, week.monday, addDays(week.monday, 6), model.weeksWithheld ? '•' : cellText(week.cell, k), '', ''])
+    rows.push(['week', week.week, week.monday, addDays(week.monday, 6), count(week.cell), '', ''])
   }
-  for (const theme of model.themes) rows.push(['theme', labels.theme(theme.themeId), from, to, cellText(theme.cell, k), decimal(theme.share), ''])
+  for (const theme of model.themes) rows.push(['theme', labels.theme(theme.themeId), from, to, count(theme.cell), percent(theme.share), ''])
   for (const row of model.emerging) {
-    rows.push(['emerging', labels.theme(row.themeId), from, to, cellText(row.current, k), '', cellText(row.previous, k)])
+    rows.push(['emerging', labels.theme(row.themeId), from, to, count(row.current), '', count(row.previous)])
   }
   for (const breakdown of model.breakdowns) {
     for (const row of breakdown.rows) {
-      rows.push([breakdown.key, labels.breakdown(breakdown.key, row.key), from, to, breakdown.withheld ? '•' : cellText(row.cell, k), decimal(row.triedNewShare), ''])
+      rows.push([breakdown.key, labels.breakdown(breakdown.key, row.key), from, to, count(row.cell), percent(row.triedNewShare), ''])
     }
   }
   const detail = model.ageByLocation
@@ -183,21 +192,11 @@ export function dashboardCsv(model: DashboardModel, lang: Language, separator = 
         `${labels.breakdown('location', String(row.locationId))} / ${labels.breakdown('age_band', band)}`,
         from,
         to,
-        detail.withheld ? '•' : cellText(cell, cell.k ?? detail.k),
+        count(cell),
         '',
         '',
       ])
     })
   })
-  return `\uFEFF${rows.map((row) => row.map((field) => csvField(field, separator)).join(separator)).join('\r\n')}\r\n`
-}
-
-/**
- * Quotes a field when it needs it, and defuses text a spreadsheet would run as a
- * formula (a location called "=HYPERLINK(…)").
- */
-function csvField(value: string, separator: string): string {
-  let text = /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value
-  if (text.includes(separator) || /["\r\n]/.test(text)) text = `"${text.replace(/"/g, '""')}"`
-  return text
+  return csvDocument(csvInLanguage(rows, lang), separator)
 }

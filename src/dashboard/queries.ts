@@ -1,7 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
-import type { AgeBand, Audience, Database, RollupMeasures } from '../db/types.ts'
-import { measureNames } from './rollups.ts'
-import { type Period, type PeriodPiece, periodPieces } from './period.ts'
+import type { AgeBand, Audience, Database, RollupFaceCounts, RollupKeySums, RollupMeasures } from '../db/types.ts'
+import { faceNames, keySumNames, measureNames as countNames, type Period, type PeriodPiece, periodPieces } from '../answers/index.ts'
 
 /**
  * Aggregates for the region dashboards, read from the rollups only.
@@ -26,10 +25,14 @@ export interface DashboardFilters {
   ageBand?: AgeBand
 }
 
-export type Measures = RollupMeasures
+/** The counts of a slice, the answers per face and, next to every count, its key sum (a published count needs both). */
+export type Measures = RollupMeasures & RollupFaceCounts & RollupKeySums
+
+/** Every column the dashboard reads from an answer rollup. */
+const measureNames = [...countNames, ...faceNames, ...keySumNames] as const
 
 export function emptyMeasures(): Measures {
-  return { responses: 0, tried_yes: 0, tried_a_bit: 0, tried_no: 0, liked_sum: 0, liked_count: 0, step2: 0 }
+  return Object.fromEntries(measureNames.map((name) => [name, 0])) as unknown as Measures
 }
 
 export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>, sign = 1): void {
@@ -75,6 +78,8 @@ export interface DayMeasures extends Measures {
 export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayMeasures[]> {
   let rows: Record<string, unknown>[]
   if (!needsPosterGrain(scope, filters)) {
+    // Plan: SEARCH rollup_region_days USING PRIMARY KEY (region_id=? AND day>? AND day<?).
+    // One row per day with answers: at most the period's days, whatever the total.
     rows = await db
       .selectFrom('rollup_region_days')
       .select(['day', ...measureNames])
@@ -83,6 +88,9 @@ export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope,
       .where('day', '<=', period.to)
       .execute()
   } else {
+    // Plan: SEARCH rollup_poster_days USING PRIMARY KEY (region_id=? AND day>? AND day<?),
+    // the filters tested on those rows: the region's poster-days in the period (posters ×
+    // days), not its answers.
     rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
       .select(['day', ...sumsOfMeasures])
       .where('day', '>=', period.from)
@@ -118,7 +126,9 @@ async function perPiece<T>(
 export interface ThemePeriodCounts {
   themeId: number
   current: number
+  currentKey: number
   previous: number
+  previousKey: number
 }
 
 /** Answers per theme in the current period and in the one before it. */
@@ -132,20 +142,31 @@ export async function themeCounts(
   const poster = needsPosterGrain(scope, filters)
   const read = (grain: Grain, from: string, to: string) => {
     // No theme table has a year grain: these reads are small, and perPiece gives them none.
+    // Plan: SEARCH rollup_{region,poster}_theme_{days,months} USING PRIMARY KEY (region_id=?
+    // AND day|month>? AND day|month<?): rows per theme (× poster) and day or month of the
+    // pieces, never per answer.
     const table = `${poster ? 'rollup_poster_theme' : 'rollup_region_theme'}_${grain as 'day' | 'month'}s` as const
-    let query: AnyQuery = db.selectFrom(table).select(['theme_id', sql<string>`sum(responses)`.as('responses')])
+    let query: AnyQuery = db.selectFrom(table).select(['theme_id', sql<string>`sum(responses)`.as('responses'), sql<string>`sum(responses_key)`.as('responses_key')])
     query = poster ? posterConditions(query, scope, filters) : query.where('region_id', '=', scope.regionId)
-    return query.where(grain, '>=', from).where(grain, '<=', to).groupBy('theme_id').execute() as Promise<{ theme_id: number; responses: string }[]>
+    return query.where(grain, '>=', from).where(grain, '<=', to).groupBy('theme_id').execute() as Promise<{ theme_id: number; responses: string; responses_key: string }[]>
   }
   const [now, before] = await Promise.all([perPiece(current, read), perPiece(previous, read)])
   const counts = new Map<number, ThemePeriodCounts>()
   const entry = (themeId: number) => {
     let found = counts.get(themeId)
-    if (!found) counts.set(themeId, (found = { themeId, current: 0, previous: 0 }))
+    if (!found) counts.set(themeId, (found = { themeId, current: 0, currentKey: 0, previous: 0, previousKey: 0 }))
     return found
   }
-  for (const { row, sign } of now) entry(Number(row.theme_id)).current += sign * Number(row.responses)
-  for (const { row, sign } of before) entry(Number(row.theme_id)).previous += sign * Number(row.responses)
+  for (const { row, sign } of now) {
+    const theme = entry(Number(row.theme_id))
+    theme.current += sign * Number(row.responses)
+    theme.currentKey += sign * Number(row.responses_key)
+  }
+  for (const { row, sign } of before) {
+    const theme = entry(Number(row.theme_id))
+    theme.previous += sign * Number(row.responses)
+    theme.previousKey += sign * Number(row.responses_key)
+  }
   return [...counts.values()]
 }
 
@@ -180,6 +201,9 @@ export async function measuresByPosterAndBand(
   period: Period,
   posters: ReadonlyMap<number, PosterPlace>,
 ): Promise<PosterBandMeasures[]> {
+  // Plan: each piece SEARCHes rollup_poster_{days,months,years} USING PRIMARY KEY (region_id=?
+  // AND grain>? AND grain<?), then one TEMP B-TREE groups the union: rows per poster, band
+  // and piece (a year is one row per poster and band), bounded by the region's posters.
   const pieces = periodPieces(period, { years: true }).map(
     (piece) =>
       posterConditions(db.selectFrom(`rollup_poster_${piece.grain}s`) as AnyQuery, scope, filters)
@@ -220,6 +244,8 @@ export interface RegionDirectory {
  * only that partner's activities, and only the locations its posters hang at.
  */
 export async function regionDirectory(db: Kysely<Database>, scope: DashboardScope): Promise<RegionDirectory | undefined> {
+  // These read the region's own lists (partners, activities, locations, posters, themes):
+  // they grow with the region's organisation, never with its answers.
   const region = await db.selectFrom('regions').select(['id', 'name', 'min_cell_size']).where('id', '=', scope.regionId).executeTakeFirst()
   if (!region) return undefined
   let partners = db.selectFrom('partners').select(['id', 'name']).where('region_id', '=', scope.regionId)
@@ -268,10 +294,16 @@ export async function recentTexts(
   fromUtc: string,
   toUtc: string,
   limit: number,
-): Promise<string[]> {
+): Promise<KeyedText[]> {
+  // Plan: SEARCH responses USING COVERING INDEX responses_region_text (region_id=? AND
+  // created_at>? AND created_at<?), newest first, stopping after `limit` texts; filtered by
+  // a location or an activity, their own text indexes (migration 028), by partner
+  // responses_partner_text (004). With an age band or an audience the walk tests each text
+  // until `limit` match: about the window divided by that filter's share of the texts, not
+  // the total.
   let query = db
     .selectFrom('responses')
-    .select('free_text')
+    .select(['free_text', 'record_key'])
     .where('region_id', '=', scope.regionId)
     .where('free_text', 'is not', null)
     .where('created_at', '>=', fromUtc)
@@ -286,5 +318,11 @@ export async function recentTexts(
     query = query.where('activity_id', 'in', db.selectFrom('activities').select('id').where('audience', '=', audience).where('region_id', '=', scope.regionId))
   }
   const rows = await query.orderBy('created_at', 'desc').limit(limit).execute()
-  return rows.map((row) => row.free_text ?? '')
+  return rows.map((row) => ({ text: row.free_text ?? '', key: row.record_key }))
+}
+
+/** A free text with its answer's record key: a word's count is published through the key sum of the answers that use it. */
+export interface KeyedText {
+  text: string
+  key: number
 }

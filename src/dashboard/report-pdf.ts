@@ -2,8 +2,8 @@ import PDFDocument from 'pdfkit'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { type Language, type MessageKey, type Translate, translator } from '../i18n/i18n.ts'
-import { posterFont, printable, type PosterFont } from '../posters/fonts.ts'
-import { documentBuffer } from '../posters/poster-pdf.ts'
+import { documentBuffer } from '../pdf/document.ts'
+import { posterFont, printable, type PosterFont } from '../pdf/fonts.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import type { DashboardView } from './presentation.ts'
@@ -24,7 +24,7 @@ import type { RegionDirectory } from './queries.ts'
  *
  * Layout: A4 portrait, everything placed at absolute positions inside fixed bands, and
  * every list cut to the room it has ("and 4 more"), so the report is one page whatever
- * the data. The text is set in Noto Sans (src/posters/fonts.ts): Latin, Greek and
+ * the data. The text is set in Noto Sans (src/pdf/fonts.ts): Latin, Greek and
  * Cyrillic. A name in a script the font lacks (Arabic, Ge'ez…) loses those characters;
  * a name left empty by that is printed as a placeholder sentence instead of blank boxes.
  */
@@ -135,10 +135,9 @@ function niceMax(max: number): number {
   return 10 * power
 }
 
-/** Answers per week as vector bars; a hidden week is a dashed stub marked "< k", never its height. */
+/** Answers per week as vector bars, each its published count. */
 function drawWeeks(w: Writer, model: DashboardModel, view: ReportView, x: number, y: number, width: number, height: number): number {
   const { doc } = w
-  if (view.weeks.withheld) return w.paragraph(w.t('dashboard.weeks.withheld'), x, y, width, 8.5, 3)
   const k = view.k
   const axis = 26
   const top = 10
@@ -147,7 +146,7 @@ function drawWeeks(w: Writer, model: DashboardModel, view: ReportView, x: number
   const plotWidth = width - axis
   const plotHeight = height - top - bottom
   const base = y + top + plotHeight
-  const shown = model.weeks.filter((week) => week.cell.state === 'shown').map((week) => week.cell.value)
+  const shown = model.weeks.map((week) => week.cell.value)
   const max = niceMax(Math.max(k, ...shown))
   for (const fraction of [0, 0.5, 1]) {
     const lineY = base - fraction * plotHeight
@@ -163,20 +162,15 @@ function drawWeeks(w: Writer, model: DashboardModel, view: ReportView, x: number
   model.weeks.forEach((week, index) => {
     const barX = plotX + index * slot + (slot - barWidth) / 2
     const text = view.weeks.rows[index]!.value
-    if (week.cell.state === 'shown') {
-      const h = (week.cell.value / max) * plotHeight
-      if (h > 0) doc.rect(barX, base - h, barWidth, h).fill(accent)
-      if (valuesFit) w.line(text, barX - 4, base - h - 9, barWidth + 8, 7, { align: 'center' })
-    } else {
-      doc.rect(barX, base - 5, barWidth, 5).dash(1.5, { space: 1.5 }).lineWidth(0.6).strokeColor(soft).stroke().undash()
-      if (valuesFit) w.line(text, barX - 6, base - 14, barWidth + 12, 7, { align: 'center', color: soft })
-    }
+    const h = (week.cell.value / max) * plotHeight
+    if (h > 0) doc.rect(barX, base - h, barWidth, h).fill(accent)
+    if (valuesFit) w.line(text, barX - 4, base - h - 9, barWidth + 8, 7, { align: 'center' })
     if (index % labelEvery === 0) w.line(week.week.slice(5), barX - 6, base + 3, barWidth + 12, 7, { align: 'center' })
   })
   return height
 }
 
-/** Themes ranked: label, a bar for shown counts, the count as text (also "< k"). */
+/** Themes ranked: label, a bar, the published count as text. */
 function drawThemes(w: Writer, model: DashboardModel, view: ReportView, x: number, y: number, width: number, maxHeight: number): number {
   const { doc, t } = w
   if (view.themes.rows.length === 0) return w.paragraph(t('dashboard.themes.none'), x, y, width, 8.5, 3)
@@ -184,7 +178,7 @@ function drawThemes(w: Writer, model: DashboardModel, view: ReportView, x: numbe
   const labelWidth = width * 0.48
   const valueWidth = 52
   const barSpace = width - labelWidth - valueWidth - 8
-  const shownMax = Math.max(view.k, ...model.themes.filter((theme) => theme.cell.state === 'shown').map((theme) => theme.cell.value))
+  const shownMax = Math.max(view.k, ...model.themes.map((theme) => theme.cell.value))
   const room = Math.max(1, Math.floor(maxHeight / rowHeight))
   const rows = view.themes.rows
   const fits = rows.length <= room ? rows.length : room - 1
@@ -194,16 +188,11 @@ function drawThemes(w: Writer, model: DashboardModel, view: ReportView, x: numbe
     const rowY = y + index * rowHeight
     w.line(row.label, x, rowY + 1.5, labelWidth - 4, 8.5)
     const barX = x + labelWidth
-    let end = barX + 5
-    if (cell.state === 'shown') {
-      const barW = Math.max(0.5, (cell.value / shownMax) * barSpace)
-      doc.rect(barX, rowY + 2, barW, rowHeight - 5).fill(accent)
-      end = barX + barW
-    } else {
-      doc.rect(barX, rowY + 2, 5, rowHeight - 5).dash(1.5, { space: 1.5 }).lineWidth(0.6).strokeColor(soft).stroke().undash()
-    }
+    const barW = Math.max(0.5, (cell.value / shownMax) * barSpace)
+    doc.rect(barX, rowY + 2, barW, rowHeight - 5).fill(accent)
+    const end = barX + barW
     const share = row.share === '–' ? '' : ` (${row.share})`
-    w.line(`${row.value}${share}`, end + 4, rowY + 1.5, valueWidth + barSpace - (end - barX), 8.5, { face: cell.state === 'shown' ? 'bold' : 'regular' })
+    w.line(`${row.value}${share}`, end + 4, rowY + 1.5, valueWidth + barSpace - (end - barX), 8.5, { face: 'bold' })
   }
   if (fits < rows.length) w.line(t('dashboard.pdf.more', { count: String(rows.length - fits) }), x, y + fits * rowHeight + 1.5, width, 8, { color: soft })
   return Math.min(rows.length, room) * rowHeight
@@ -237,7 +226,6 @@ function breakdownHeight(rows: number): number {
 function drawBreakdown(w: Writer, breakdown: Breakdown, x: number, y: number, width: number, maxHeight: number): number {
   const { doc, t } = w
   let used = heading(w, breakdown.title, x, y, width)
-  if (breakdown.withheld) return used + w.paragraph(t('dashboard.breakdown.withheld'), x, y + used, width, 8, 3, { color: soft }) + 6
   const numbers = [46, 46, 42]
   const nameWidth = width - numbers.reduce((a, b) => a + b, 0)
   const columns = (cells: string[], rowY: number, options: { face?: Face; color?: string; size?: number } = {}) => {
@@ -325,7 +313,7 @@ export function reportPdf(input: ReportInput): Promise<Buffer> {
     const useLeft = left <= right
     const top = useLeft ? left : right
     const room = footerTop - 6 - top
-    const wanted = breakdown.withheld ? 45 : breakdownHeight(breakdown.rows.length)
+    const wanted = breakdownHeight(breakdown.rows.length)
     if (room < Math.min(wanted, breakdownHeight(1))) continue
     const used = drawBreakdown(w, breakdown, useLeft ? leftX : rightX, top, columnWidth, Math.min(wanted, room))
     if (useLeft) left += used

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sendMessagePage } from '../http/errors.ts'
 import { type Language, type MessageKey, translator } from '../i18n/i18n.ts'
-import { warmPosterFont } from '../posters/fonts.ts'
+import { warmPosterFont } from '../pdf/fonts.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import { presentDashboard } from './presentation.ts'
@@ -24,7 +23,7 @@ export interface ReportRequest {
  * Reports are drawn on the main thread: about 15–35 ms of CPU once the font is warm
  * (measured in test/dashboard/report-pdf.test.ts), one request at a time, by a
  * coordinator. But the first text laid out with Noto Sans costs about 500 ms (fontkit
- * reads its layout tables; see posters/fonts.ts), and the poster worker's warm font is
+ * reads its layout tables; see pdf/fonts.ts), and the poster worker's warm font is
  * in another thread. So the plugins that draw reports pay that once at start-up, before
  * the server listens, not in the middle of citizens' answers.
  */
@@ -34,17 +33,13 @@ export function warmReportFont(app: FastifyInstance): void {
 
 /**
  * Answers a report request with the PDF, for the dashboard and for share links alike.
- * A filter that does not fit gets the same message as on the dashboard (status 400, in
- * the person's language) instead of a PDF of another slice than the one asked for.
+ * The caller has refused filters that do not fit (the dashboard with its 400 page; a share
+ * link has only its period, which its schema bounds): a PDF of another slice than the one
+ * asked for would mislead.
  */
 export async function sendReportPdf(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, report: ReportRequest) {
   const { lang, directory, parsed, model } = report
   const t = translator(lang)
-  const notice = parsed.notices[0]
-  if (notice) {
-    const values = notice.values?.name ? { name: t(`dashboard.filter.${notice.values.name}` as MessageKey) } : notice.values
-    return sendMessagePage(request, reply, 400, { title: 'page.bad_request.title', body: notice.key }, values)
-  }
   const page = presentDashboard(model, lang)
   // Only what a share link may show: never the word lists or anything else from free text.
   const view: ReportView = {
@@ -62,7 +57,7 @@ export async function sendReportPdf(app: FastifyInstance, request: FastifyReques
     view,
     lang,
     title: t(report.titleKey, { region: directory.region.name }),
-    periodName: t(`dashboard.period.${parsed.periodName}` as MessageKey),
+    periodName: t(`dashboard.form.kind.${parsed.grid.kind}` as MessageKey),
     filters: filtersInWords(parsed, directory, t),
     ...(report.partnerName === undefined ? {} : { scopeNote: t('dashboard.scope.partner', { partner: report.partnerName }) }),
     generatedAt: report.now,

@@ -1,167 +1,161 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { sendMessagePage } from '../http/errors.ts'
-import { languageSwitcher, pageContext, requestLanguage } from '../http/views.ts'
-import { defaultLanguage, type Language, type MessageKey } from '../i18n/i18n.ts'
-import { managementLanguages } from '../admin/render.ts'
+import type { Kysely } from 'kysely'
+import { partnerScope } from '../auth/permissions.ts'
+import type { Database } from '../db/types.ts'
+import { type MessageKey, translator } from '../i18n/i18n.ts'
+import { allow, managementLanguages, NotFound, regionOf, renderStaffMessage, renderStaffPage, staffLanguage } from '../staff/index.ts'
+import { today } from '../answers/index.ts'
 import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
-import { dashboardQuery, type DashboardQuery, parseFilters } from './filters.ts'
-import { today } from './period.ts'
+import { dashboardQuery, type DashboardQuery, maxFilters, type Notice, noticeValues, offeredPeriods, type ParsedFilters, parseFilters } from './filters.ts'
+import { periodId, periodRange } from '../answers/period-grid.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
+import { csvLanguageOf } from './csv-labels.ts'
 import { dashboardQuotes, presentQuotes } from './quotes.ts'
-import { type DashboardScope, regionDirectory } from './queries.ts'
+import { type DashboardScope, regionDirectory, type RegionDirectory } from './queries.ts'
 import { sendReportPdf, warmReportFont } from './report-routes.ts'
 
-/**
- * Who may see which dashboards. The accounts feature decides; this plugin only asks.
- * `regionIds: 'all'` is an admin; a partner member has one region and `partnerId`.
- */
-export interface DashboardAccess {
-  regionIds: readonly number[] | 'all'
-  partnerId?: number
-}
-
 export interface DashboardOptions {
-  /** Resolves the signed-in person's access; undefined when they have none. */
-  access(request: FastifyRequest): Promise<DashboardAccess | undefined> | DashboardAccess | undefined
-  /** The clock (tests pin it). */
+  /** The clock (tests pin it to their data set's last day). */
   now?: () => Date
 }
 
-/** Management pages, the dashboard among them, speak Dutch and English. */
-function dashboardLanguage(request: FastifyRequest): Language {
-  const requested = requestLanguage(request)
-  return managementLanguages.includes(requested) ? requested : defaultLanguage
+/**
+ * What the dashboard of the route's region shows this person, or the 403 page. A partner
+ * member sees their own organisation's figures only: `can()` opens the dashboard to a
+ * partner member of exactly one organisation, and `partnerScope` names it.
+ */
+export function dashboardScopeOf(request: FastifyRequest): DashboardScope {
+  const region = regionOf(request)
+  const user = allow(request, 'view', { type: 'dashboard', regionId: region.id })
+  const partners = partnerScope(user)
+  return partners === 'all' ? { regionId: region.id } : { regionId: region.id, partnerId: partners[0]! }
 }
 
-const regionParams = z.object({ regionId: z.string().regex(/^\d{1,9}$/) })
+/** The region's directory (scoped to the person's partner) and the filters read against it. */
+async function sliceFor(db: Kysely<Database>, scope: DashboardScope, query: DashboardQuery, day: string) {
+  const directory = await regionDirectory(db, scope)
+  if (!directory) throw new NotFound()
+  return { directory, parsed: parseFilters(query, directory, day) }
+}
+
+/** The figures of the slice. `words: false` reads no free text (the CSV and the PDF have no word statistics). */
+async function figuresFor(db: Kysely<Database>, scope: DashboardScope, slice: { directory: RegionDirectory; parsed: ParsedFilters }, words: boolean, day: string) {
+  const { directory, parsed } = slice
+  const model = await loadDashboard(db, scope, parsed.filters, parsed.grid, day, words ? { directory } : { directory, textWindow: 0 })
+  if (!model) throw new NotFound()
+  return model
+}
 
 /**
- * The region dashboard (`/admin/dashboard/:regionId`) and its CSV export. Filters are URL
- * parameters; a value that does not fit gives the dashboard with a message, never a 500.
+ * Files are refused with the 400 page when a filter does not fit, before any figure is
+ * read: a file of another slice than the one asked for would mislead. (The page instead
+ * shows the dashboard without the value, with a message.)
+ */
+function refuseFile(request: FastifyRequest, reply: FastifyReply, notice: Notice) {
+  const values = noticeValues(notice, translator(staffLanguage(request)))
+  return renderStaffMessage(request, reply, 400, { title: 'admin.bad_request.title', body: notice.key }, values)
+}
+
+/**
+ * The region dashboard (`/admin/dashboard/:regionId`), its CSV export and its one-page PDF,
+ * registered under the region scope (request.region). Filters are URL parameters; a value
+ * that does not fit gives the dashboard with a message, never a 500.
  */
 export default async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
   warmReportFont(app)
 
-  async function scopeFor(request: FastifyRequest, reply: FastifyReply, regionId: number): Promise<DashboardScope | undefined> {
-    const access = await options.access(request)
-    if (access === undefined) {
-      await sendMessagePage(request, reply, 403, { title: 'dashboard.no_access.title', body: 'dashboard.no_access.body' })
-      return undefined
-    }
-    // Another region's dashboard looks exactly like one that does not exist, so ids cannot be probed.
-    if (access.regionIds !== 'all' && !access.regionIds.includes(regionId)) {
-      await sendMessagePage(request, reply, 404, { title: 'dashboard.region_unknown.title', body: 'dashboard.region_unknown.body' })
-      return undefined
-    }
-    return access.partnerId === undefined ? { regionId } : { regionId, partnerId: access.partnerId }
-  }
+  routes.get('', { schema: { querystring: dashboardQuery } }, async (request, reply) => {
+    const scope = dashboardScopeOf(request)
+    const day = today(now())
+    const { directory, parsed } = await sliceFor(app.db, scope, request.query, day)
+    const model = await figuresFor(app.db, scope, { directory, parsed }, true, day)
+    const lang = staffLanguage(request)
+    const t = translator(lang)
+    const path = `/admin/dashboard/${directory.region.id}`
+    const view = presentDashboard(model, lang)
+    const notices = parsed.notices.map((notice) => t(notice.key, noticeValues(notice, t)))
+    const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+    const print = request.query.print === '1'
+    // Approved quotes of this slice: on screen only. Not in the CSV, on share links or on
+    // paper (a printout travels as far as a share link, and the one page is full already).
+    const quotes = print ? undefined : presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.grid, day, model), model, lang)
+    // Unlike the staff pages' relative ?lang= links, these keep the filters: a language
+    // change should not throw away the slice a person has chosen.
+    const switcher = managementLanguages.map((code) => ({ code, name: code.toUpperCase(), href: `${path}?${new URLSearchParams({ ...parsed.params, lang: code })}` }))
+    reply.header('content-language', lang)
+    return renderStaffPage(
+      request,
+      reply,
+      'dashboard/page',
+      (t) => t('dashboard.title', { region: directory.region.name }),
+      {
+        switcher,
+        // The dashboard's styles (views/partials/admin-dashboard-css.eta), and for ?print=1 the sheet as it will print.
+        pageStyle: print ? 'dashboard-print' : 'dashboard',
+        view,
+        notices,
+        scopeNote: partner ? t('dashboard.scope.partner', { partner: partner.name }) : undefined,
+        form: {
+          action: path,
+          periods: offeredPeriods(day).map(({ kind, periods }) => ({
+            kind,
+            periods: periods.map((p) => {
+              const days = periodRange(p, day)
+              return { id: periodId(p), label: `${periodId(p)} (${days.from} – ${days.to})` }
+            }),
+          })),
+          maxFilters,
+          params: parsed.params,
+          partners: scope.partnerId === undefined ? directory.partners : [],
+          locations: directory.locations,
+          activities: directory.activities,
+          audiences: audiences.map((value) => ({ value, label: t(`dashboard.audience.${value}` as MessageKey) })),
+          ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
+        },
+        csvHref: `${path}/export.csv?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
+        csvFrenchHref: `${path}/export.csv?${new URLSearchParams({ ...parsed.params, lang: 'fr' }).toString()}`,
+        quotes,
+        print,
+        pdfHref: `${path}/report.pdf?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
+        printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
+        backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
+        // Share links are made for the whole region, by the people who manage it.
+        shareHref: scope.partnerId === undefined ? `${path}/share` : undefined,
+        updatesHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/updates` : undefined,
+        apiTokensHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/api-tokens` : undefined,
+      },
+      { status: notices.length > 0 ? 400 : 200 },
+    )
+  })
 
-  /** `words: false` reads no free text: the CSV and the PDF have no word statistics. */
-  async function prepare(request: FastifyRequest, reply: FastifyReply, params: { regionId: string }, query: DashboardQuery, words = true) {
-    const regionId = Number(params.regionId)
-    const scope = await scopeFor(request, reply, regionId)
-    if (!scope) return undefined
-    const directory = await regionDirectory(app.db, scope)
-    if (!directory) {
-      await sendMessagePage(request, reply, 404, { title: 'dashboard.region_unknown.title', body: 'dashboard.region_unknown.body' })
-      return undefined
-    }
-    const parsed = parseFilters(query, directory, today(now()))
-    const model = await loadDashboard(app.db, scope, parsed.filters, parsed.period, words ? { directory } : { directory, textWindow: 0 })
-    return model ? { scope, directory, parsed, model } : undefined
-  }
-
-  routes.get(
-    '/dashboard/:regionId',
-    { schema: { params: regionParams, querystring: dashboardQuery } },
-    async (request, reply) => {
-      const prepared = await prepare(request, reply, request.params, request.query)
-      if (!prepared) return reply
-      const { scope, directory, parsed, model } = prepared
-      const lang = dashboardLanguage(request)
-      // Links follow where the plugin is mounted (/admin in the app).
-      const path = `${app.prefix}/dashboard/${directory.region.id}`
-      const switcher = languageSwitcher(path, parsed.params).filter((link) => managementLanguages.includes(link.code))
-      const context = pageContext(lang, (t) => t('dashboard.title', { region: directory.region.name }), switcher)
-      const view = presentDashboard(model, lang)
-      const t = context.t
-      const notices = parsed.notices.map((notice) =>
-        t(notice.key, notice.values?.name ? { name: t(`dashboard.filter.${notice.values.name}` as MessageKey) } : notice.values),
-      )
-      const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
-      const print = request.query.print === '1'
-      // Approved quotes of this slice: on screen only. Not in the CSV, on share links or on
-      // paper (a printout travels as far as a share link, and the one page is full already).
-      const quotes = print ? undefined : presentQuotes(await dashboardQuotes(app.db, scope, parsed.filters, parsed.period, model), model, lang)
-      return reply
-        .code(notices.length > 0 ? 400 : 200)
-        .header('cache-control', 'private, no-store')
-        .header('content-language', lang)
-        .view('dashboard/page', {
-          ...context,
-          view,
-          notices,
-          scopeNote: partner ? t('dashboard.scope.partner', { partner: partner.name }) : undefined,
-          form: {
-            action: path,
-            periodName: parsed.periodName,
-            period: parsed.period,
-            params: parsed.params,
-            partners: scope.partnerId === undefined ? directory.partners : [],
-            locations: directory.locations,
-            activities: directory.activities,
-            audiences: audiences.map((value) => ({ value, label: t(`dashboard.audience.${value}` as MessageKey) })),
-            ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
-          },
-          csvHref: `${path}/export.csv?${new URLSearchParams(parsed.params).toString()}`,
-          quotes,
-          print,
-          pdfHref: `${path}/report.pdf?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
-          printHref: `${path}?${new URLSearchParams({ ...parsed.params, lang, print: '1' }).toString()}`,
-          backHref: `${path}?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
-          // Share links are made for the whole region, by the people who manage it.
-          shareHref: scope.partnerId === undefined ? `${path}/share` : undefined,
-          updatesHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/updates` : undefined,
-          apiTokensHref: scope.partnerId === undefined ? `/admin/regions/${directory.region.id}/api-tokens` : undefined,
-        })
-    },
-  )
-
-  routes.get(
-    '/dashboard/:regionId/export.csv',
-    { schema: { params: regionParams, querystring: dashboardQuery } },
-    async (request, reply) => {
-      const prepared = await prepare(request, reply, request.params, request.query, false)
-      if (!prepared) return reply
-      const { directory, parsed, model } = prepared
-      if (parsed.notices.length > 0) {
-        return sendMessagePage(request, reply, 400, { title: 'page.bad_request.title', body: parsed.notices[0]!.key }, { name: parsed.notices[0]!.values?.name ?? '' })
-      }
-      const lang = dashboardLanguage(request)
-      const name = `leervraag-${directory.region.id}-${model.period.from}-${model.period.to}.csv`
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .header('cache-control', 'private, no-store')
-        .send(dashboardCsv(model, lang))
-    },
-  )
+  routes.get('/export.csv', { schema: { querystring: dashboardQuery } }, async (request, reply) => {
+    const scope = dashboardScopeOf(request)
+    const day = today(now())
+    const slice = await sliceFor(app.db, scope, request.query, day)
+    if (slice.parsed.notices[0]) return refuseFile(request, reply, slice.parsed.notices[0])
+    const { directory } = slice
+    const model = await figuresFor(app.db, scope, slice, false, day)
+    const name = `leervraag-${directory.region.id}-${model.period.from}-${model.period.to}.csv`
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'private, no-store')
+      // `?lang=fr` exports in French too, though the staff pages themselves have no French.
+      .send(dashboardCsv(model, csvLanguageOf(request.query.lang, staffLanguage(request))))
+  })
 
   // The one-page report as a PDF (src/dashboard/report-routes.ts), with the page's filters.
-  routes.get(
-    '/dashboard/:regionId/report.pdf',
-    { schema: { params: regionParams, querystring: dashboardQuery } },
-    async (request, reply) => {
-      const prepared = await prepare(request, reply, request.params, request.query, false)
-      if (!prepared) return reply
-      const { scope, directory, parsed, model } = prepared
-      const lang = dashboardLanguage(request)
-      const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
-      return sendReportPdf(app, request, reply, { lang, directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
-    },
-  )
+  routes.get('/report.pdf', { schema: { querystring: dashboardQuery } }, async (request, reply) => {
+    const scope = dashboardScopeOf(request)
+    const day = today(now())
+    const slice = await sliceFor(app.db, scope, request.query, day)
+    if (slice.parsed.notices[0]) return refuseFile(request, reply, slice.parsed.notices[0])
+    const { directory, parsed } = slice
+    const model = await figuresFor(app.db, scope, slice, false, day)
+    const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
+    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
+  })
 }

@@ -2,12 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { sendMessagePage } from '../http/errors.ts'
-import { languageSwitcher, pageContext, requestLanguage } from '../http/views.ts'
-import { defaultLanguage, type Language } from '../i18n/i18n.ts'
-import { managementLanguages } from '../admin/render.ts'
+import { languageSwitcher, pageContext } from '../http/views.ts'
+import { managementLanguages, staffLanguage } from '../staff/index.ts'
 import { loadDashboard } from './dashboard.ts'
 import { parseFilters } from './filters.ts'
-import { today } from './period.ts'
+import { today } from '../answers/index.ts'
 import { presentDashboard, type DashboardView } from './presentation.ts'
 import { regionDirectory } from './queries.ts'
 import { sendReportPdf, warmReportFont } from './report-routes.ts'
@@ -19,32 +18,32 @@ export interface ShareOptions {
 }
 
 const shareParams = z.object({ token: z.string().max(100) })
-type SharePeriod = '4w' | 'quarter' | 'year'
+/** A share link offers the current week, month, quarter and year of the grid (each up to yesterday). */
+const sharePeriods = ['week', 'month', 'quarter', 'year'] as const
+type SharePeriod = (typeof sharePeriods)[number]
 const shareQuery = z.object({
-  period: z.enum(['4w', 'quarter', 'year']).optional().catch(undefined),
+  period: z.enum(sharePeriods).optional().catch(undefined),
   print: z.string().max(4).optional(),
   lang: z.string().max(16).optional(),
 })
 
 /**
- * What a share link shows: the suppressed aggregates and nothing else. Word lists, rising
+ * What a share link shows: the published aggregates and nothing else. Word lists, rising
  * words and anything derived from free text stay in the signed-in dashboard, because a
  * link can be forwarded to anyone; filters other than the period are not offered, so a
  * visitor cannot narrow the slice until a small group stands out.
  */
-export type ShareView = Pick<DashboardView, 'k' | 'periodText' | 'headline' | 'weeks' | 'themes' | 'emerging' | 'breakdowns' | 'ageByLocation'>
+export type ShareView = Pick<DashboardView, 'k' | 'periodText' | 'throughText' | 'headline' | 'weeks' | 'themes' | 'emerging' | 'breakdowns' | 'ageByLocation'>
 
 export function shareView(view: DashboardView): ShareView {
-  const { k, periodText, headline, weeks, themes, emerging, breakdowns, ageByLocation } = view
-  return { k, periodText, headline, weeks, themes, emerging, breakdowns, ageByLocation }
+  const { k, periodText, throughText, headline, weeks, themes, emerging, breakdowns, ageByLocation } = view
+  return { k, periodText, throughText, headline, weeks, themes, emerging, breakdowns, ageByLocation }
 }
 
-function shareLanguage(request: FastifyRequest): Language {
-  const requested = requestLanguage(request)
-  return managementLanguages.includes(requested) ? requested : defaultLanguage
-}
-
-/** `GET /r/:token`: a region's dashboard without signing in, read-only. */
+/**
+ * `GET /r/:token`: a region's dashboard without signing in, read-only. Public, outside the
+ * staff scope; in the management pages' languages (a coordinator forwards the link).
+ */
 export default async function shareRoutes(app: FastifyInstance, options: ShareOptions = {}) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const now = options.now ?? (() => new Date())
@@ -60,9 +59,10 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
       return undefined
     }
     const period = requestedPeriod ?? 'quarter'
-    const parsed = parseFilters({ period }, directory, today(now()))
+    const day = today(now())
+    const parsed = parseFilters({ period }, directory, day)
     // No free text is read: a share link shows no word statistics.
-    const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.period, { directory, textWindow: 0 })
+    const model = await loadDashboard(app.db, { regionId }, parsed.filters, parsed.grid, day, { directory, textWindow: 0 })
     if (!model) {
       await sendMessagePage(request, reply, 404, { title: 'page.not_found.title', body: 'page.not_found.body' })
       return undefined
@@ -74,7 +74,7 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
     const opened = await openShare(request, reply, request.params.token, request.query.period)
     if (!opened) return reply
     const { token, directory, period, model } = opened
-    const lang = shareLanguage(request)
+    const lang = staffLanguage(request)
     const path = `/r/${token}`
     const print = request.query.print === '1'
     const params: Record<string, string> = { period }
@@ -90,7 +90,7 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
         view: shareView(presentDashboard(model, lang)),
         print,
         period,
-        periods: (['4w', 'quarter', 'year'] as const).map((name) => ({ name, href: `${path}?${new URLSearchParams({ period: name, lang })}`, current: name === period })),
+        periods: sharePeriods.map((name) => ({ name, href: `${path}?${new URLSearchParams({ period: name, lang })}`, current: name === period })),
         printHref: `${path}?${new URLSearchParams({ period, lang, print: '1' })}`,
         pdfHref: `${path}/report.pdf?${new URLSearchParams({ period, lang })}`,
         backHref: `${path}?${new URLSearchParams({ period, lang })}`,
@@ -102,6 +102,6 @@ export default async function shareRoutes(app: FastifyInstance, options: ShareOp
     const opened = await openShare(request, reply, request.params.token, request.query.period)
     if (!opened) return reply
     reply.header('referrer-policy', 'no-referrer')
-    return sendReportPdf(app, request, reply, { lang: shareLanguage(request), directory: opened.directory, parsed: opened.parsed, model: opened.model, now: now(), titleKey: 'share.page.title' })
+    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory: opened.directory, parsed: opened.parsed, model: opened.model, now: now(), titleKey: 'share.page.title' })
   })
 }

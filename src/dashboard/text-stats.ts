@@ -1,5 +1,7 @@
-import { textTerms } from '../themes/classify.ts'
+import { cellKey, publish } from '../answers/cell-key.ts'
+import { textTerms } from '../themes/index.ts'
 import { twoProportionZ, zCritical } from './emerging.ts'
+import type { KeyedText } from './queries.ts'
 
 /**
  * Word statistics of free texts: the words and two-word phrases people use, and the words
@@ -15,8 +17,10 @@ import { twoProportionZ, zCritical } from './emerging.ts'
  * answers themselves. Cutting text into words (Intl.Segmenter) is the expensive part, so
  * the words of each distinct text are kept in memory once cut.
  *
- * A word counts once per answer, and only words used in at least k answers are shown, so
- * a rare word (a name, a street) never surfaces.
+ * A word counts once per answer, and its count is published like every other count: the
+ * number of answers that use it through the cell key of their record keys (answers/cell-key.ts).
+ * Only words whose published count is at least k are shown, so a rare word (a name, a
+ * street) never surfaces, and the rising test uses published counts only.
  */
 
 export const textWindow = 1000
@@ -33,15 +37,26 @@ function termsOf(text: string) {
   return terms
 }
 
-function documentFrequency(texts: readonly string[]) {
-  const words = new Map<string, number>()
-  const phrases = new Map<string, number>()
-  for (const text of texts) {
-    const terms = termsOf(text)
-    for (const word of new Set(terms.words)) words.set(word, (words.get(word) ?? 0) + 1)
-    for (const phrase of new Set(terms.phrases)) phrases.set(phrase, (phrases.get(phrase) ?? 0) + 1)
+/** Published number of answers per term. */
+function documentFrequency(texts: readonly KeyedText[]) {
+  const add = (into: Map<string, [number, number]>, term: string, key: number) => {
+    const found = into.get(term) ?? [0, 0]
+    into.set(term, [found[0] + 1, found[1] + key])
   }
-  return { words, phrases }
+  const words = new Map<string, [number, number]>()
+  const phrases = new Map<string, [number, number]>()
+  for (const { text, key } of texts) {
+    const terms = termsOf(text)
+    for (const word of new Set(terms.words)) add(words, word, key)
+    for (const phrase of new Set(terms.phrases)) add(phrases, phrase, key)
+  }
+  const published = (counts: Map<string, [number, number]>) => new Map([...counts].map(([term, [n, keys]]) => [term, publish(n, cellKey(keys))]))
+  return { words: published(words), phrases: published(phrases) }
+}
+
+/** The published number of texts in a window. */
+function publishedTexts(texts: readonly KeyedText[]): number {
+  return publish(texts.length, cellKey(texts.reduce((sum, text) => sum + text.key, 0)))
 }
 
 export interface TermCount {
@@ -75,22 +90,24 @@ function top(counts: Map<string, number>, k: number, limit: number): TermCount[]
     .map(([term, count]) => ({ term, count }))
 }
 
-export function textStatistics(current: readonly string[], previous: readonly string[], k: number, limit = 15): TextStatistics {
+export function textStatistics(current: readonly KeyedText[], previous: readonly KeyedText[], k: number, limit = 15): TextStatistics {
   const now = documentFrequency(current)
   const before = documentFrequency(previous)
+  const currentTexts = publishedTexts(current)
+  const previousTexts = publishedTexts(previous)
   const rising: RisingTerm[] = []
-  if (previous.length > 0) {
+  if (previousTexts > 0) {
     for (const [term, count] of now.words) {
       if (count < k) continue
       const earlier = before.words.get(term) ?? 0
-      const z = twoProportionZ(count, current.length, earlier, previous.length)
+      const z = twoProportionZ(Math.min(count, currentTexts), currentTexts, Math.min(earlier, previousTexts), previousTexts)
       if (z !== null && z >= zCritical) rising.push({ term, current: count, previous: earlier, isNew: earlier === 0 })
     }
   }
   rising.sort((a, b) => b.current - a.current || a.term.localeCompare(b.term))
   return {
-    currentTexts: current.length,
-    previousTexts: previous.length,
+    currentTexts,
+    previousTexts,
     truncated: current.length >= textWindow,
     words: top(now.words, k, limit),
     phrases: top(now.phrases, k, 10),

@@ -17,6 +17,131 @@ export type TriedNew = 'yes' | 'a_bit' | 'no'
 export type AgeBand = 'under_12' | '12_17' | '18_24' | '25_44' | '45_64' | '65_plus'
 export type ThemeSource = 'chosen' | 'text' | 'corrected'
 
+/** Every table, by the migration that made it; each table's interface follows below. */
+export interface Database {
+  // 001 foundation
+  regions: RegionTable
+  partners: PartnerTable
+  locations: LocationTable
+  activities: ActivityTable
+  posters: PosterTable
+  themes: ThemeTable
+  responses: ResponseTable
+  response_themes: ResponseThemeTable
+  app_secrets: AppSecretTable
+  // 002 accounts
+  users: UserTable
+  user_regions: UserRegionTable
+  user_partners: UserPartnerTable
+  invitations: InvitationTable
+  sessions: SessionTable
+  login_throttle: LoginThrottleTable
+  audit_log: AuditLogTable
+  activity_themes: ActivityThemeTable
+  // 003 poster scans
+  poster_scans: PosterScanTable
+  // 004 rollups (011 adds the poster years)
+  rollup_region_days: RollupRegionDayTable
+  rollup_poster_days: RollupPosterDayTable
+  rollup_poster_months: MonthOf<RollupPosterDayTable>
+  rollup_poster_years: YearOf<RollupPosterDayTable>
+  rollup_region_theme_days: RollupRegionThemeDayTable
+  rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
+  rollup_poster_theme_days: RollupPosterThemeDayTable
+  rollup_poster_theme_months: MonthOf<RollupPosterThemeDayTable>
+  // 005 follow-up
+  contact_requests: ContactRequestTable
+  contact_attempts: ContactAttemptTable
+  offers: OfferTable
+  offer_themes: OfferThemeTable
+  response_moderation: ResponseModerationTable
+  retention_runs: RetentionRunTable
+  // 007 ops
+  ops_counters: OpsCounterTable
+  ops_job_leases: OpsJobLeaseTable
+  // 008 share links and region updates
+  share_links: ShareLinkTable
+  region_updates: RegionUpdateTable
+  // 009 API tokens
+  api_tokens: ApiTokenTable
+  // 010 theme reviews
+  response_theme_reviews: ResponseThemeReviewTable
+  // 014 closed kiosk answers
+  closed_kiosk_answers: ClosedKioskAnswerTable
+  // 018 record keys: responses.record_key, the rollups' per-face counts and key sums
+  // 022 password resets
+  password_resets: PasswordResetTable
+  // 035 selection criteria (issue 18): weighted criteria, their history, the panel, scores
+  selection_criteria: SelectionCriterionTable
+  selection_criterion_weights: SelectionCriterionWeightTable
+  scoring_panel: ScoringPanelTable
+  proposal_scores: ProposalScoreTable
+  // 023 requests for a missing location
+  location_requests: LocationRequestTable
+  // 030 learning paths: path_steps, contact_requests.next_contact_on, retention_runs.notes
+  path_steps: PathStepTable
+  // 040_imports (issue 18: UiTdatabank and iCalendar imports)
+  import_items: ImportItemTable
+  import_places: ImportPlaceTable
+  import_organizers: ImportOrganizerTable
+  import_terms: ImportTermTable
+  import_pending: ImportPendingTable
+  import_runs: ImportRunTable
+  // 031 partner pages: offers.partner_id, share_links.partner_id
+  // 038 digest feed links (issue 19)
+  digest_feed_links: DigestFeedLinkTable
+}
+
+/** A token that opens one digest's Atom feed (migration 038); only its sha256 is stored. */
+export interface DigestFeedLinkTable {
+  id: Generated<number>
+  region_id: number
+  /** null: the region's digest. */
+  partner_id: number | null
+  token_hash: string
+  created_by: number
+  created_at: string
+  revoked_at: string | null
+}
+
+/** A region's criterion for choosing activities, with its current weight (0–10). */
+export interface SelectionCriterionTable {
+  id: Generated<number>
+  region_id: number
+  label: string
+  weight: number
+  position: number
+  created_at: string
+  retired_at: string | null
+}
+
+/** Every weight a criterion has had, newest last. */
+export interface SelectionCriterionWeightTable {
+  id: Generated<number>
+  criterion_id: number
+  weight: number
+  set_by: number | null
+  set_at: string
+}
+
+export interface ScoringPanelTable {
+  region_id: number
+  user_id: number
+  added_by: number | null
+  added_at: string
+}
+
+/** One panel member's score (1–5) of a proposal on a criterion; a member's latest row counts. */
+export interface ProposalScoreTable {
+  id: Generated<number>
+  activity_id: number
+  criterion_id: number
+  user_id: number
+  score: number
+  note: string | null
+  scored_at: string
+}
+
 export interface RegionTable {
   id: Generated<number>
   slug: string
@@ -26,6 +151,10 @@ export interface RegionTable {
   min_cell_size: Generated<number>
   contact_line: string | null
   created_at: string
+  // The retention settings (migration 005), in days.
+  contact_days_after_close: Generated<number>
+  contact_max_age_days: Generated<number>
+  free_text_retention_days: Generated<number>
 }
 
 export interface PartnerTable {
@@ -47,6 +176,28 @@ export interface LocationTable {
   created_at: string
 }
 
+export type LocationRequestStatus = 'open' | 'accepted' | 'declined'
+
+/** A partner member's request for a location the region does not have yet (migration 023). */
+export interface LocationRequestTable {
+  id: Generated<number>
+  region_id: number
+  partner_id: number
+  requested_by: number | null
+  name: string
+  address: string | null
+  municipality: string | null
+  note: string | null
+  status: ColumnType<LocationRequestStatus, LocationRequestStatus | undefined, LocationRequestStatus>
+  /** The location made from the request (accepted). */
+  location_id: number | null
+  /** The coordinator's reason (declined). */
+  answer: string | null
+  answered_by: number | null
+  answered_at: string | null
+  created_at: string
+}
+
 export interface ActivityTable {
   id: Generated<number>
   region_id: number
@@ -57,7 +208,13 @@ export interface ActivityTable {
   starts_on: string | null
   ends_on: string | null
   created_at: string
+  /** 035: 'proposed' by a partner until a coordinator accepts it ('planned'); a proposal gets no posters. */
+  state: ColumnType<ActivityState, ActivityState | undefined, ActivityState>
+  /** 040: set when the imported source event was cancelled or deleted. */
+  cancelled_at: ColumnType<string | null, string | null | undefined, string | null>
 }
+
+export type ActivityState = 'planned' | 'proposed'
 
 export interface PosterTable {
   id: Generated<number>
@@ -109,6 +266,11 @@ export interface ResponseTable {
   step: number
   /** The random key of the form that was answered: a double submit finds the same row. */
   idempotency_key: string | null
+  /**
+   * The answer's random record key, 0…255, for the cell-key method (answers/cell-key.ts,
+   * migration 018). Set with the row and never changed: an update cannot name it.
+   */
+  record_key: ColumnType<number, number, never>
 }
 
 export interface ResponseThemeTable {
@@ -125,21 +287,6 @@ export interface AppSecretTable {
   created_at: string
 }
 
-export interface Database {
-  regions: RegionTable
-  partners: PartnerTable
-  locations: LocationTable
-  activities: ActivityTable
-  posters: PosterTable
-  themes: ThemeTable
-  responses: ResponseTable
-  response_themes: ResponseThemeTable
-  app_secrets: AppSecretTable
-  ops_counters: OpsCounterTable
-  ops_job_leases: OpsJobLeaseTable
-  poster_scans: PosterScanTable
-}
-
 export type Region = Selectable<RegionTable>
 export type NewRegion = Insertable<RegionTable>
 export type Partner = Selectable<PartnerTable>
@@ -152,8 +299,7 @@ export type Theme = Selectable<ThemeTable>
 export type Response = Selectable<ResponseTable>
 export type NewResponse = Insertable<ResponseTable>
 
-// Dashboard rollups (migrations/004_rollups.ts). Declared as a second `Database`
-// interface, which TypeScript merges with the one above, so that this block stays additive.
+// Dashboard rollups (migrations/004_rollups.ts).
 
 /** The counters every rollup row carries. */
 export interface RollupMeasures {
@@ -166,13 +312,45 @@ export interface RollupMeasures {
   step2: number
 }
 
-export interface RollupRegionDayTable extends RollupMeasures {
+/**
+ * How many answers gave each face of "how much did you like it" (migration 018; children's
+ * posters offer faces 1, 3 and 5 of the same scale), so that the average can be derived from
+ * published (perturbed) counts.
+ */
+export interface RollupFaceCounts {
+  liked_1: number
+  liked_2: number
+  liked_3: number
+  liked_4: number
+  liked_5: number
+}
+
+/**
+ * Next to each count, the sum of the record keys of the answers it counts (migration 018):
+ * a published cell's key is the sum over its rows modulo 256 (`cellKey`). `liked_sum` is
+ * not a count and has none.
+ */
+export interface RollupKeySums {
+  responses_key: number
+  tried_yes_key: number
+  tried_a_bit_key: number
+  tried_no_key: number
+  liked_count_key: number
+  step2_key: number
+  liked_1_key: number
+  liked_2_key: number
+  liked_3_key: number
+  liked_4_key: number
+  liked_5_key: number
+}
+
+export interface RollupRegionDayTable extends RollupMeasures, RollupFaceCounts, RollupKeySums {
   region_id: number
   /** Local day in Europe/Brussels, `YYYY-MM-DD`. */
   day: string
 }
 
-export interface RollupPosterDayTable extends RollupMeasures {
+export interface RollupPosterDayTable extends RollupMeasures, RollupFaceCounts, RollupKeySums {
   region_id: number
   day: string
   poster_id: number
@@ -189,6 +367,7 @@ export interface RollupRegionThemeDayTable {
   day: string
   theme_id: number
   responses: number
+  responses_key: number
 }
 
 export interface RollupPosterThemeDayTable {
@@ -202,23 +381,13 @@ export interface RollupPosterThemeDayTable {
   activity_id: number
   audience: Audience
   responses: number
+  responses_key: number
 }
 
 /** The month twins: the same rows with `month` (`YYYY-MM`) instead of `day`. */
 export type MonthOf<T extends { day: string }> = Omit<T, 'day'> & { month: string }
 /** The year twin of the poster grain (migrations/011_rollup_years.ts): `year` (`YYYY`). */
 export type YearOf<T extends { day: string }> = Omit<T, 'day'> & { year: string }
-
-export interface Database {
-  rollup_region_days: RollupRegionDayTable
-  rollup_poster_days: RollupPosterDayTable
-  rollup_poster_months: MonthOf<RollupPosterDayTable>
-  rollup_poster_years: YearOf<RollupPosterDayTable>
-  rollup_region_theme_days: RollupRegionThemeDayTable
-  rollup_region_theme_months: MonthOf<RollupRegionThemeDayTable>
-  rollup_poster_theme_days: RollupPosterThemeDayTable
-  rollup_poster_theme_months: MonthOf<RollupPosterThemeDayTable>
-}
 
 /** A fixed-window counter shared by every instance (src/ops/counters.ts). */
 export interface OpsCounterTable {
@@ -277,6 +446,17 @@ export interface InvitationTable {
   user_id: number | null
 }
 
+/** A single-use password reset link for one account; the token itself is never stored (sha256 hex). */
+export interface PasswordResetTable {
+  id: Generated<number>
+  token_hash: string
+  user_id: number
+  created_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
 export interface SessionTable {
   /** sha256 of the cookie value, hex. */
   id: string
@@ -309,23 +489,9 @@ export interface ActivityThemeTable {
   theme_id: number
 }
 
-export interface AccountTables {
-  users: UserTable
-  user_regions: UserRegionTable
-  user_partners: UserPartnerTable
-  invitations: InvitationTable
-  sessions: SessionTable
-  login_throttle: LoginThrottleTable
-  audit_log: AuditLogTable
-  activity_themes: ActivityThemeTable
-}
-
 export type User = Selectable<UserTable>
 export type Invitation = Selectable<InvitationTable>
 export type AuditEntry = Selectable<AuditLogTable>
-
-/** Merged into Database above, so that this section stays one block at the end of the file. */
-export interface Database extends AccountTables {}
 
 /** Scans of a poster's QR per UTC day: a bare count, nothing about who scanned. */
 export interface PosterScanTable {
@@ -342,6 +508,8 @@ export interface ShareLinkTable {
   created_by: number | null
   created_at: string
   revoked_at: string | null
+  /** Set: the link opens this partner's page, not the region's dashboard (migration 031). */
+  partner_id: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 /** A coordinator's public update for a region ("what we did with your answers"). */
@@ -355,10 +523,12 @@ export interface RegionUpdateTable {
   hidden_at: string | null
 }
 
-export interface Database {
-  share_links: ShareLinkTable
-  region_updates: RegionUpdateTable
+/** A kiosk answer whose step 2 is closed (migration 014; see capture/routes.ts). */
+export interface ClosedKioskAnswerTable {
+  response_id: number
+  closed_at: string
 }
+
 // Follow-up (migration 005): contact requests, the bridge figures' queue, learning offers,
 // moderation of free text, retention.
 
@@ -393,6 +563,25 @@ export interface ContactRequestTable {
   withdrawal_token_hash: string | null
   erased_at: string | null
   erase_reason: EraseReason | null
+  /** The next agreed contact, a Brussels day (YYYY-MM-DD); puts the path on the due list (migration 030). */
+  next_contact_on: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export type PathStepKind = 'conversation' | 'referral' | 'trial' | 'started' | 'completed' | 'stopped'
+
+/** One step of a learning path. `note` is personal data: null once the request's contact details are erased. */
+export interface PathStepTable {
+  id: Generated<number>
+  contact_request_id: number
+  kind: PathStepKind
+  /** The Brussels day it happened. */
+  on_day: string
+  offer_id: number | null
+  note: string | null
+  recorded_by: number
+  recorded_at: string
+  /** 0…255, random: referral counts are published through the cell-key table over key sums. */
+  record_key: number
 }
 
 export interface ContactAttemptTable {
@@ -407,6 +596,8 @@ export interface OfferTable {
   id: Generated<number>
   region_id: number
   title: string
+  /** 033: what is learned, in the offer's own words (the theme suggestion reads it too). */
+  description: string | null
   provider: string
   place: string | null
   schedule: string | null
@@ -416,6 +607,8 @@ export interface OfferTable {
   audience: Audience
   link: string | null
   contact: string | null
+  /** The partner that gives the offer, if any (migration 031). */
+  partner_id: ColumnType<number | null, number | null | undefined, number | null>
   archived: ColumnType<number, number | undefined, number>
   created_at: string
   updated_at: string
@@ -432,6 +625,9 @@ export interface ResponseModerationTable {
   redacted_text: string | null
   moderated_by: number | null
   moderated_at: string
+  /** 021: the answer's region and time, copied for the quotes index (null only for rows written before 021 ran). */
+  region_id: number | null
+  created_at: string | null
 }
 
 export interface RetentionRunTable {
@@ -440,27 +636,9 @@ export interface RetentionRunTable {
   contacts_after_close: number
   contacts_max_age: number
   free_texts: number
+  /** Path notes erased with their contact details (migration 030). */
+  notes: ColumnType<number, number | undefined, number>
 }
-
-/** The regions' retention settings (migration 005), in days. */
-export interface RegionRetentionColumns {
-  contact_days_after_close: Generated<number>
-  contact_max_age_days: Generated<number>
-  free_text_retention_days: Generated<number>
-}
-export interface RegionTable extends RegionRetentionColumns {}
-
-export interface FollowupTables {
-  contact_requests: ContactRequestTable
-  contact_attempts: ContactAttemptTable
-  offers: OfferTable
-  offer_themes: OfferThemeTable
-  response_moderation: ResponseModerationTable
-  retention_runs: RetentionRunTable
-}
-
-/** Merged into Database above, so that this section stays one block at the end of the file. */
-export interface Database extends FollowupTables {}
 
 export type ContactRequest = Selectable<ContactRequestTable>
 export type NewContactRequest = Insertable<ContactRequestTable>
@@ -472,13 +650,6 @@ export interface ResponseThemeReviewTable {
   reviewed_by: number | null
   reviewed_at: string
 }
-
-export interface ThemeReviewTables {
-  response_theme_reviews: ResponseThemeReviewTable
-}
-
-/** Merged into Database above, like the follow-up tables. */
-export interface Database extends ThemeReviewTables {}
 
 // API tokens (migration 009): read-only access to one region's aggregates under /api/v1.
 
@@ -496,8 +667,82 @@ export interface ApiTokenTable {
   revoked_at: string | null
 }
 
-export interface Database {
-  api_tokens: ApiTokenTable
+export type ApiToken = Selectable<ApiTokenTable>
+
+export type ImportKind = 'activity' | 'offer'
+export type ImportSourceStatus = 'active' | 'paused' | 'cancelled'
+export type ImportSource = 'upload' | 'fetch' | 'confirm'
+
+export interface ImportItemTable {
+  id: Generated<number>
+  region_id: number
+  external_id: string
+  kind: ImportKind
+  activity_id: number | null
+  offer_id: number | null
+  location_id: number | null
+  fingerprint: string
+  source_status: ImportSourceStatus
+  imported_at: string
+  updated_at: string
 }
 
-export type ApiToken = Selectable<ApiTokenTable>
+export interface ImportPlaceTable {
+  id: Generated<number>
+  region_id: number
+  external_id: string
+  name: string
+  address: string | null
+  municipality: string | null
+  location_id: number | null
+  created_at: string
+}
+
+export interface ImportOrganizerTable {
+  id: Generated<number>
+  region_id: number
+  external_id: string
+  name: string
+  partner_id: number | null
+  created_at: string
+}
+
+export interface ImportTermTable {
+  id: Generated<number>
+  region_id: number
+  term_id: string
+  label: string
+  theme_id: number | null
+}
+
+export type ImportPendingReason = 'place' | 'organizer'
+
+export interface ImportPendingTable {
+  id: Generated<number>
+  region_id: number
+  external_id: string
+  reason: ImportPendingReason
+  place_external_id: string | null
+  organizer_external_id: string | null
+  default_partner_id: number | null
+  payload: string
+  created_at: string
+}
+
+export interface ImportRunTable {
+  id: Generated<number>
+  region_id: number
+  source: ImportSource
+  file_name: string | null
+  started_by: number | null
+  started_at: string
+  finished_at: string
+  imported: number
+  updated: number
+  unchanged: number
+  pending: number
+  skipped: number
+  failure: string | null
+  modified_until: string | null
+  report: string
+}

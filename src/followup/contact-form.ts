@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { NewContactRequest } from '../db/types.ts'
+import { maxGraphemeCodePoints, measureText } from '../http/text-size.ts'
 import { isLanguage, type Language, languages, type MessageKey, translator } from '../i18n/i18n.ts'
 import { parseContactValue } from './contact-value.ts'
 
@@ -61,7 +62,7 @@ export function parseContactForm(body: Record<string, unknown>, lang: Language):
 
   const errors: Record<string, MessageKey> = {}
   if (name === '') errors.contact_name = 'error.contact.name'
-  else if ([...name].length > maxNameLength || controlCharacters.test(name)) errors.contact_name = 'error.contact.name_invalid'
+  else if ([...name].length > maxNameLength || controlCharacters.test(name) || measureText(name).longestGrapheme > maxGraphemeCodePoints) errors.contact_name = 'error.contact.name_invalid'
   const parsed = rawValue.length > 254 ? undefined : parseContactValue(rawValue)
   if (parsed === undefined) errors.contact_value = 'error.contact.value'
   if (!consent) errors.contact_consent = 'error.contact.consent'
@@ -82,9 +83,12 @@ export function languageFromName(value: unknown): Language | undefined {
   return (Object.keys(languages) as Language[]).find((code) => languages[code].name === value)
 }
 
-/** A fresh private withdrawal token (shown once, on the thank-you page) and the hash we keep. */
+/**
+ * A fresh private link token (shown once, on the thank-you page) and the hash we keep: 256
+ * random bits, the person's only key to their own path page and its erase button.
+ */
 export function newWithdrawalToken(): { token: string; hash: string } {
-  const token = randomBytes(24).toString('base64url')
+  const token = randomBytes(32).toString('base64url')
   return { token, hash: hashWithdrawalToken(token) }
 }
 
@@ -92,7 +96,8 @@ export function hashWithdrawalToken(token: string): string {
   return createHash('sha256').update(`withdraw:${token}`, 'utf8').digest('hex')
 }
 
-export const withdrawalTokenPattern = /^[A-Za-z0-9_-]{32}$/
+/** 43 characters (256 bits); 32 (192 bits) for the links given before the path page existed. */
+export const withdrawalTokenPattern = /^(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{32})$/
 
 /** The row to store, without the response id (the caller's transaction adds it). */
 export function contactRequestRow(

@@ -6,6 +6,8 @@ import { languageCodes } from '../i18n/i18n.ts'
 /** A learning offer as a coordinator enters it: the next step a citizen can take. */
 export interface OfferInput {
   title: string
+  /** Optional for callers that have none (seeds, imports without one). */
+  description?: string | null
   provider: string
   place: string | null
   schedule: string | null
@@ -17,12 +19,14 @@ export interface OfferInput {
   contact: string | null
   themeIds: number[]
   archived: boolean
+  /** The partner that gives the offer (its page counts the referrals to it); null or left out: none. */
+  partnerId?: number | null
 }
 
 const optionalText = (max: number) =>
   z
     .string()
-    .max(max, 'followup.error.too_long')
+    .max(max, 'admin.error.too_long')
     .optional()
     .transform((value) => (value?.trim() ? value.trim() : null))
 
@@ -31,30 +35,35 @@ const oneOrMany = z
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]))
 
-/** The offer form; error messages are keys of the staff catalog. */
+/** The offer form; error messages are keys of the staff catalog (see fieldErrors in src/staff/forms.ts). */
 export const offerBody = z.object({
-  title: z.string().trim().min(1, 'followup.error.required').max(200, 'followup.error.too_long'),
-  provider: z.string().trim().min(1, 'followup.error.required').max(200, 'followup.error.too_long'),
+  title: z.string().trim().min(1, 'admin.error.required').max(200, 'admin.error.too_long'),
+  description: optionalText(2000),
+  provider: z.string().trim().min(1, 'admin.error.required').max(200, 'admin.error.too_long'),
   place: optionalText(300),
   schedule: optionalText(300),
   cost: optionalText(100),
   // Only web addresses: a javascript: or data: link would run in a citizen's browser.
-  link: optionalText(500).refine((value) => value === null || /^https?:\/\/[^\s<>"]+$/i.test(value), 'followup.error.link'),
+  link: optionalText(500).refine((value) => value === null || /^https?:\/\/[^\s<>"]+$/i.test(value), 'admin.offer.link.invalid'),
   contact: optionalText(300),
-  languages: oneOrMany.pipe(z.array(z.enum(languageCodes as [string, ...string[]], 'followup.error.invalid'))),
-  text_language: z.enum(languageCodes as [string, ...string[]], 'followup.error.invalid').default('nl'),
-  audience: z.enum(['all', 'children', 'youth', 'adults', 'seniors'], 'followup.error.invalid').default('all'),
-  themes: oneOrMany.pipe(z.array(z.string().regex(/^\d{1,9}$/, 'followup.error.invalid').transform(Number))),
+  languages: oneOrMany.pipe(z.array(z.enum(languageCodes as [string, ...string[]], 'admin.error.invalid'))),
+  text_language: z.enum(languageCodes as [string, ...string[]], 'admin.error.invalid').default('nl'),
+  audience: z.enum(['all', 'children', 'youth', 'adults', 'seniors'], 'admin.error.invalid').default('all'),
+  themes: oneOrMany.pipe(z.array(z.string().regex(/^\d{1,9}$/, 'admin.error.invalid').transform(Number))),
   archived: z
     .string()
     .optional()
     .transform((value) => value === 'yes'),
-  _csrf: z.unknown().optional(),
+  partner_id: z
+    .union([z.literal(''), z.string().regex(/^[1-9]\d{0,9}$/, 'admin.error.invalid')])
+    .optional()
+    .transform((value) => (value ? Number(value) : null)),
 })
 
 export function offerInput(body: z.infer<typeof offerBody>): OfferInput {
   return {
     title: body.title,
+    description: body.description,
     provider: body.provider,
     place: body.place,
     schedule: body.schedule,
@@ -66,12 +75,20 @@ export function offerInput(body: z.infer<typeof offerBody>): OfferInput {
     contact: body.contact,
     themeIds: [...new Set(body.themes)],
     archived: body.archived,
+    partnerId: body.partner_id,
   }
+}
+
+/** True when the partner is one of this region's (or none is named). */
+export async function partnerInRegion(db: Kysely<Database>, regionId: number, partnerId: number | null | undefined): Promise<boolean> {
+  if (partnerId === null || partnerId === undefined) return true
+  return (await db.selectFrom('partners').select('id').where('id', '=', partnerId).where('region_id', '=', regionId).executeTakeFirst()) !== undefined
 }
 
 function columns(input: OfferInput, now: string) {
   return {
     title: input.title,
+    description: input.description ?? null,
     provider: input.provider,
     place: input.place,
     schedule: input.schedule,
@@ -82,6 +99,7 @@ function columns(input: OfferInput, now: string) {
     link: input.link,
     contact: input.contact,
     archived: input.archived ? 1 : 0,
+    partner_id: input.partnerId ?? null,
     updated_at: now,
   }
 }
@@ -133,6 +151,7 @@ export interface OfferListRow {
   audience: Audience
   archived: number
   referrals: number
+  themeIds: number[]
 }
 
 /** The region's offers, current ones first, with how many requests were referred to each. */
@@ -145,18 +164,31 @@ export async function listOffers(db: Kysely<Database>, regionId: number): Promis
       'offers.provider',
       'offers.audience',
       'offers.archived',
+      // A request referred to the offer: closed with it as the outcome, or with a referral step to it on its path.
       eb
         .selectFrom('contact_requests')
         .select(eb.fn.countAll().as('n'))
-        .whereRef('contact_requests.outcome_offer_id', '=', 'offers.id')
-        .where('contact_requests.outcome', '=', 'referred')
+        .where((w) =>
+          w.or([
+            w.and([w('contact_requests.outcome_offer_id', '=', w.ref('offers.id')), w('contact_requests.outcome', '=', 'referred')]),
+            w('contact_requests.id', 'in', w.selectFrom('path_steps').select('path_steps.contact_request_id').where('path_steps.kind', '=', 'referral').whereRef('path_steps.offer_id', '=', 'offers.id')),
+          ]),
+        )
         .as('referrals'),
     ])
     .where('offers.region_id', '=', regionId)
     .orderBy('offers.archived')
     .orderBy('offers.title')
     .execute()
-  return rows.map((row) => ({ ...row, referrals: Number(row.referrals ?? 0) }))
+  const themes = await db
+    .selectFrom('offer_themes')
+    .innerJoin('offers', 'offers.id', 'offer_themes.offer_id')
+    .select(['offer_themes.offer_id', 'offer_themes.theme_id'])
+    .where('offers.region_id', '=', regionId)
+    .execute()
+  const themesOf = new Map<number, number[]>()
+  for (const row of themes) themesOf.set(row.offer_id, [...(themesOf.get(row.offer_id) ?? []), row.theme_id])
+  return rows.map((row) => ({ ...row, referrals: Number(row.referrals ?? 0), themeIds: themesOf.get(row.id) ?? [] }))
 }
 
 /** Referrals per theme of the offer referred to: for the dashboard ("where did people go"). */

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { eraseNotesOfErasedRequests } from './paths.ts'
 import type { Audience, ContactOutcome, ContactStatus, Database, EraseReason, NewContactRequest } from '../db/types.ts'
 
 /**
@@ -36,9 +37,12 @@ export async function upsertContactRequest(db: Kysely<Database>, row: NewContact
     .execute()
 }
 
-/** What erasing a contact request leaves: the fact that there was one, its status and outcome. */
+/**
+ * What erasing a contact request leaves: the fact that there was one, its status and outcome.
+ * The next contact goes too: with nobody left to contact, the path leaves the due list.
+ */
 export const erasedContactFields = (now: string, reason: EraseReason) =>
-  ({ name: null, contact_value: null, withdrawal_token_hash: null, erased_at: now, erase_reason: reason }) as const
+  ({ name: null, contact_value: null, withdrawal_token_hash: null, next_contact_on: null, erased_at: now, erase_reason: reason }) as const
 
 /**
  * The private withdrawal link: erases the contact details at once. True when something
@@ -46,13 +50,17 @@ export const erasedContactFields = (now: string, reason: EraseReason) =>
  * friendly page either way).
  */
 export async function withdrawContactRequest(db: Kysely<Database>, tokenHash: string, now = new Date().toISOString()): Promise<boolean> {
-  const result = await db
-    .updateTable('contact_requests')
-    .set({ ...erasedContactFields(now, 'withdrawn'), status: 'closed', outcome: 'not_needed', closed_at: now })
-    .where('withdrawal_token_hash', '=', tokenHash)
-    .where('erased_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('contact_requests')
+      .set({ ...erasedContactFields(now, 'withdrawn'), status: 'closed', outcome: 'not_needed', closed_at: now })
+      .where('withdrawal_token_hash', '=', tokenHash)
+      .where('erased_at', 'is', null)
+      .executeTakeFirst()
+    // The bridge figures' notes about the person go with the contact details.
+    await eraseNotesOfErasedRequests(trx)
+    return Number(result.numUpdatedRows) > 0
+  })
 }
 
 export async function withdrawalTokenKnown(db: Kysely<Database>, tokenHash: string): Promise<boolean> {

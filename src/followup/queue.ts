@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { AttemptResult, ContactOutcome, ContactStatus, Database } from '../db/types.ts'
-import { themeLabel } from '../themes/queries.ts'
-import { maskContacts } from './masking.ts'
+import { themeLabel } from '../themes/index.ts'
+import { brusselsDay, maskContacts, newRecordKey } from '../answers/index.ts'
 
 /**
  * The bridge figures' queue: who asked to be helped, what they want to learn and where
@@ -35,7 +35,7 @@ export interface QueueFilter {
   status: 'open' | 'closed'
 }
 
-async function themesOf(db: Kysely<Database>, responseIds: number[], language: string): Promise<Map<number, string[]>> {
+export async function themesOf(db: Kysely<Database>, responseIds: number[], language: string): Promise<Map<number, string[]>> {
   const map = new Map<number, string[]>()
   if (responseIds.length === 0) return map
   const rows = await db
@@ -62,7 +62,11 @@ function requestsInContext(db: Kysely<Database>) {
     .innerJoin('locations', 'locations.id', 'responses.location_id')
 }
 
-/** New requests first (oldest waiting first), then the claimed ones; or the closed ones. */
+/**
+ * Open: the unclaimed requests first, the one waiting longest at the top, then the claimed
+ * ones, also oldest first. Closed: the most recent request first. The queue's intro
+ * (followup.queue.order.*) says this order in words: change both together.
+ */
 export async function listQueue(db: Kysely<Database>, regionId: number, filter: QueueFilter, language: string, now = new Date()): Promise<QueueItem[]> {
   let query = requestsInContext(db)
     .select([
@@ -109,6 +113,9 @@ export async function listQueue(db: Kysely<Database>, regionId: number, filter: 
 }
 
 export interface RequestDetail extends QueueItem {
+  responseId: number
+  /** The next agreed contact (Brussels day), or null. */
+  nextContactOn: string | null
   claimedAt: string | null
   outcome: ContactOutcome | null
   outcomeOfferId: number | null
@@ -129,6 +136,7 @@ export async function findRequest(db: Kysely<Database>, regionId: number, id: nu
       'contact_requests.outcome',
       'contact_requests.outcome_offer_id',
       'contact_requests.closed_at',
+      'contact_requests.next_contact_on',
       'contact_requests.preferred_language',
       'contact_requests.good_moment',
       'contact_requests.channel',
@@ -146,6 +154,8 @@ export async function findRequest(db: Kysely<Database>, regionId: number, id: nu
   const waitingDays = Math.floor((now.getTime() - Date.parse(row.created_at)) / dayMs)
   return {
     id: row.id,
+    responseId: row.response_id,
+    nextContactOn: row.next_contact_on,
     createdAt: row.created_at,
     status: row.status,
     claimedBy: row.claimed_by,
@@ -236,6 +246,15 @@ export async function closeRequest(
       .where('id', '=', id)
       .where('status', '!=', 'closed')
       .executeTakeFirst()
-    return Number(result.numUpdatedRows) === 1
+    if (Number(result.numUpdatedRows) !== 1) return false
+    // Closing with a referral is the path's last step: recorded as one, so that the partner
+    // page counts every referral the same way, whichever form made it.
+    if (outcome === 'referred' && offerId !== null) {
+      await trx
+        .insertInto('path_steps')
+        .values({ contact_request_id: id, kind: 'referral', on_day: brusselsDay(now), offer_id: offerId, note: null, recorded_by: userId, recorded_at: now, record_key: newRecordKey() })
+        .execute()
+    }
+    return true
   })
 }

@@ -6,7 +6,7 @@ export interface RetentionScheduleOptions {
   intervalMs: number
   /** The raw SQLite connection, for the WAL checkpoint after a run that erased something. */
   sqlite?: { pragma(source: string): unknown } | undefined
-  /** Records a run's counts in the audit log (wired to the accounts feature's `audit` when it lands). */
+  /** Records a run's counts in the audit log (app.ts passes the audit log's `audit`). */
   audit?(counts: RetentionCounts): void | Promise<void>
 }
 

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely'
+import { eraseFreeTexts } from '../answers/index.ts'
 import type { Database } from '../db/types.ts'
+import { eraseNotesOfErasedRequests } from './paths.ts'
 import { erasedContactFields } from './queries.ts'
 
 /**
@@ -10,12 +12,16 @@ import { erasedContactFields } from './queries.ts'
  *   (the tap, the faces, the themes) stays, so every aggregate stays as it was.
  * Erasing sets the columns to null; with `secure_delete=ON` SQLite overwrites the old
  * bytes, and a WAL checkpoint removes the old page images (see `checkpoint`).
+ * The notes of a learning path are contact data too (issue 19): they go with the contact
+ * details, in the same transaction, whatever erased those.
  * Only counts are recorded, in `retention_runs`.
  */
 export interface RetentionCounts {
   contactsAfterClose: number
   contactsMaxAge: number
   freeTexts: number
+  /** Notes of learning-path steps erased with their request's contact details. */
+  notes: number
 }
 
 const dayMs = 24 * 60 * 60 * 1000
@@ -26,7 +32,7 @@ function before(now: Date, days: number): string {
 
 export async function runRetention(db: Kysely<Database>, now = new Date()): Promise<RetentionCounts> {
   const at = now.toISOString()
-  const counts: RetentionCounts = { contactsAfterClose: 0, contactsMaxAge: 0, freeTexts: 0 }
+  const counts: RetentionCounts = { contactsAfterClose: 0, contactsMaxAge: 0, freeTexts: 0, notes: 0 }
   const regions = await db
     .selectFrom('regions')
     .select(['id', 'contact_days_after_close', 'contact_max_age_days', 'free_text_retention_days'])
@@ -53,14 +59,7 @@ export async function runRetention(db: Kysely<Database>, now = new Date()): Prom
       counts.contactsMaxAge += Number(aged.numUpdatedRows)
 
       const textCutoff = before(now, region.free_text_retention_days)
-      const texts = await trx
-        .updateTable('responses')
-        .set({ free_text: null })
-        .where('region_id', '=', region.id)
-        .where('free_text', 'is not', null)
-        .where('created_at', '<=', textCutoff)
-        .executeTakeFirst()
-      counts.freeTexts += Number(texts.numUpdatedRows)
+      counts.freeTexts += await eraseFreeTexts(trx, region.id, textCutoff)
       // A moderator's redacted copy is the same text: it goes with it.
       await trx
         .updateTable('response_moderation')
@@ -69,9 +68,10 @@ export async function runRetention(db: Kysely<Database>, now = new Date()): Prom
         .where('response_id', 'in', (eb) => eb.selectFrom('responses').select('id').where('region_id', '=', region.id).where('created_at', '<=', textCutoff))
         .execute()
     }
+    counts.notes = await eraseNotesOfErasedRequests(trx)
     await trx
       .insertInto('retention_runs')
-      .values({ ran_at: at, contacts_after_close: counts.contactsAfterClose, contacts_max_age: counts.contactsMaxAge, free_texts: counts.freeTexts })
+      .values({ ran_at: at, contacts_after_close: counts.contactsAfterClose, contacts_max_age: counts.contactsMaxAge, free_texts: counts.freeTexts, notes: counts.notes })
       .execute()
   })
   return counts

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { parseContactValue } from './contact-value.ts'
+import { eraseNotesOfErasedRequests } from './paths.ts'
 import { erasedContactFields } from './queries.ts'
 
 /**
@@ -26,8 +27,11 @@ export interface SubjectRecord {
     status: string
     outcome: string | null
     closedAt: string | null
+    nextContactOn: string | null
   }
   attempts: { at: string; result: string }[]
+  /** The learning path: the steps a bridge figure recorded, with their notes. */
+  steps: { onDay: string; kind: string; offer: string | null; note: string | null; recordedAt: string }[]
   answer: {
     createdAt: string
     language: string
@@ -72,6 +76,7 @@ export async function exportSubject(db: Kysely<Database>, input: string): Promis
         'contact_requests.status',
         'contact_requests.outcome',
         'contact_requests.closed_at',
+        'contact_requests.next_contact_on',
         'responses.id as response_id',
         'responses.created_at as answered_at',
         'responses.language',
@@ -85,6 +90,14 @@ export async function exportSubject(db: Kysely<Database>, input: string): Promis
       .where('contact_requests.id', '=', id)
       .executeTakeFirstOrThrow()
     const attempts = await db.selectFrom('contact_attempts').select(['at', 'result']).where('contact_request_id', '=', id).orderBy('at').execute()
+    const steps = await db
+      .selectFrom('path_steps')
+      .leftJoin('offers', 'offers.id', 'path_steps.offer_id')
+      .select(['path_steps.on_day as onDay', 'path_steps.kind', 'offers.title as offer', 'path_steps.note', 'path_steps.recorded_at as recordedAt'])
+      .where('path_steps.contact_request_id', '=', id)
+      .orderBy('path_steps.on_day')
+      .orderBy('path_steps.id')
+      .execute()
     const themes = await db
       .selectFrom('response_themes')
       .innerJoin('themes', 'themes.id', 'response_themes.theme_id')
@@ -106,8 +119,10 @@ export async function exportSubject(db: Kysely<Database>, input: string): Promis
         status: row.status,
         outcome: row.outcome,
         closedAt: row.closed_at,
+        nextContactOn: row.next_contact_on,
       },
       attempts,
+      steps: steps.map((step) => ({ ...step, offer: step.offer ?? null })),
       answer: {
         createdAt: row.answered_at,
         language: row.language,
@@ -135,6 +150,7 @@ export async function eraseSubject(db: Kysely<Database>, input: string, now = ne
       .set({ ...erasedContactFields(now, 'subject_request'), status: 'closed', closed_at: now })
       .where('id', 'in', ids)
       .execute()
+    await eraseNotesOfErasedRequests(trx)
     await trx.updateTable('responses').set({ free_text: null }).where('id', 'in', responseIds).execute()
     await trx.updateTable('response_moderation').set({ redacted_text: null, status: 'hidden' }).where('response_id', 'in', responseIds).execute()
   })

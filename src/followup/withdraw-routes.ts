@@ -5,16 +5,19 @@ import type { Language, MessageKey } from '../i18n/i18n.ts'
 import { isLanguage } from '../i18n/i18n.ts'
 import { languageSwitcher, pageContext, requestLanguage } from '../http/views.ts'
 import { hashWithdrawalToken, withdrawalTokenPattern } from './contact-form.ts'
-import { withdrawalTokenKnown, withdrawContactRequest } from './queries.ts'
+import { ownPath } from './own-path.ts'
+import { withdrawContactRequest } from './queries.ts'
 
 const withdrawQuery = z.object({ w: z.string().max(64).optional(), lang: z.string().max(16).optional() })
 
 /**
- * The private withdrawal link from the thank-you page. Opening it asks for a confirmation
- * (a link preview or a mail scanner must not erase anything); the confirmation erases the
- * contact details at once. The token travels in the query string, which is never logged.
- * A link that is unknown or already used gets one friendly page that says nothing about
- * whether a request ever existed.
+ * The person's private link from the thank-you page: their own view of their question
+ * (what they asked, where it stands, the next contact and the offers a bridge figure
+ * pointed them to; own-path.ts) with a "stop and erase" button. Opening it erases nothing
+ * (a link preview or a mail scanner must not); the button erases the contact details at
+ * once, and the link with them. The token travels in the query string, which is never
+ * logged. A link that is unknown, forged or already used gets one friendly page that says
+ * nothing about whether a request ever existed.
  */
 export default async function withdrawRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -31,9 +34,12 @@ export default async function withdrawRoutes(app: FastifyInstance) {
   routes.get('/withdraw', { schema: { querystring: withdrawQuery } }, async (request, reply) => {
     const lang = requestLanguage(request)
     const hash = tokenHash(request.query.w)
-    if (hash === undefined || !(await withdrawalTokenKnown(app.db, hash))) return page(reply, 404, lang, 'withdraw.unknown.title', 'withdraw.unknown.body')
+    const path = hash === undefined ? undefined : await ownPath(app.db, hash, lang)
+    if (path === undefined) return page(reply, 404, lang, 'withdraw.unknown.title', 'withdraw.unknown.body')
     const context = pageContext(lang, (t) => t('withdraw.title'), languageSwitcher('/withdraw', { w: request.query.w! }))
-    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').view('followup/withdraw', { ...context, token: request.query.w })
+    const dayFormat = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : `${lang}-BE`, { dateStyle: 'long', timeZone: 'UTC' })
+    const day = (value: string) => dayFormat.format(new Date(`${value}T00:00:00Z`))
+    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').view('followup/withdraw', { ...context, token: request.query.w, path, day })
   })
 
   routes.post('/withdraw', async (request, reply) => {

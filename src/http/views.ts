@@ -65,6 +65,18 @@ export default fp(
     const eta = new Eta({ views: viewsFolder, cache: production, autoEscape: true, autoTrim: [false, 'nl'] })
     await app.register(view, { engine: { eta }, root: viewsFolder, viewExt: 'eta', production })
     app.decorate('renderPage', (template: string, data: object) => app.view(template, data) as Promise<string>)
+    // Every page's language may come from Accept-Language or the lang cookie (see
+    // requestLanguage), so a page that a cache may keep says so: a shared cache would
+    // otherwise hand the first visitor's language to everyone. One rule here, rather than
+    // one header per route, so that a new cacheable page cannot forget it.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      // Most citizen responses are no-store: that is looked at first, with no string made.
+      const cacheControl = reply.getHeader('cache-control')
+      if (typeof cacheControl === 'string' && /max-age|public|private/.test(cacheControl) && !cacheControl.includes('no-store') && /^text\/html/.test(String(reply.getHeader('content-type') ?? ''))) {
+        reply.header('vary', 'Accept-Language, Cookie')
+      }
+      done(null, payload)
+    })
   },
   { name: 'views' },
 )

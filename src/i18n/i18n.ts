@@ -20,13 +20,24 @@ import posterUk from './messages/poster.uk.json' with { type: 'json' }
 import posterTi from './messages/poster.ti.json' with { type: 'json' }
 import posterAdminNl from './messages/poster-admin.nl.json' with { type: 'json' }
 import posterAdminEn from './messages/poster-admin.en.json' with { type: 'json' }
+import posterAdminFr from './messages/poster-admin.fr.json' with { type: 'json' }
 import dashboardNl from './messages/dashboard.nl.json' with { type: 'json' }
 import dashboardEn from './messages/dashboard.en.json' with { type: 'json' }
+import dashboardFr from './messages/dashboard.fr.json' with { type: 'json' }
+import followupNl from './messages/followup.nl.json' with { type: 'json' }
+import followupEn from './messages/followup.en.json' with { type: 'json' }
+import planningNl from './messages/planning.nl.json' with { type: 'json' }
+import planningEn from './messages/planning.en.json' with { type: 'json' }
+import planningFr from './messages/planning.fr.json' with { type: 'json' }
+import digestNl from './messages/digest.nl.json' with { type: 'json' }
+import digestEn from './messages/digest.en.json' with { type: 'json' }
+import digestFr from './messages/digest.fr.json' with { type: 'json' }
 
 // The texts printed on posters (poster.*.json) belong to every language, like the citizen
-// form's; the poster management pages' texts (poster-admin.*.json) and the dashboard's join the admin catalogs.
+// form's; the poster management pages' texts (poster-admin.*.json), the dashboard's and the
+// follow-up's (queue, offers, moderation, subject requests) join the admin catalogs.
 const nlCatalog = { ...nl, ...posterNl }
-const adminNlAll = { ...adminNl, ...posterAdminNl, ...dashboardNl }
+const adminNlAll = { ...adminNl, ...posterAdminNl, ...dashboardNl, ...followupNl, ...planningNl, ...digestNl }
 
 /** Keys of the citizen catalogs (every language has all of them). */
 export type CitizenKey = keyof typeof nlCatalog
@@ -35,7 +46,16 @@ export type AdminKey = keyof typeof adminNlAll
 export type MessageKey = CitizenKey | AdminKey
 export type Catalog = Record<CitizenKey, string>
 
-const adminCatalogs: Partial<Record<string, Record<AdminKey, string>>> = { nl: adminNlAll, en: { ...adminEn, ...posterAdminEn, ...dashboardEn } }
+// French has no management pages of its own, but two things go out in French: the dashboard's
+// CSV (dashboard.fr.json, just the words that file uses) and the planning page's table and CSV
+// (planning.fr.json), which go to French-speaking partners and councils; and the poster
+// funnel's "first figures tomorrow" line (poster-admin.fr.json), which a French-speaking
+// partner reads on a new poster. Every other admin key in French falls back to Dutch.
+const adminCatalogs: Partial<Record<string, Partial<Record<AdminKey, string>>>> = {
+  nl: adminNlAll,
+  en: { ...adminEn, ...posterAdminEn, ...dashboardEn, ...followupEn, ...planningEn, ...digestEn },
+  fr: { ...planningFr, ...digestFr, ...(dashboardFr satisfies Partial<Record<AdminKey, string>>), ...(posterAdminFr satisfies Partial<Record<AdminKey, string>>) },
+}
 
 /**
  * Each language's own name, its script direction, and its catalog. The switcher lists them

@@ -18,6 +18,14 @@ interface RouteSeries {
   count: number
 }
 
+/**
+ * Posters print upper-case URLs (`/Q/AB12CD`, the compact QR mode) and people type lower
+ * case: both prefixes are one route, so the hot path has one series, not two.
+ */
+export function routeLabel(route: string): string {
+  return route.replace(/^\/([QK])(?=\/|$)/, (prefix) => prefix.toLowerCase())
+}
+
 /** Requests that matched no route share one label, so random URLs cannot grow the series. */
 export const unmatchedRoute = '(unmatched)'
 
@@ -26,7 +34,7 @@ export class HttpMetrics {
   private readonly routes = new Map<string, Map<string, RouteSeries>>()
 
   observe(method: string, route: string | undefined, status: number, seconds: number): void {
-    const pattern = route ?? unmatchedRoute
+    const pattern = route === undefined ? unmatchedRoute : routeLabel(route)
     let byMethod = this.routes.get(pattern)
     if (byMethod === undefined) {
       byMethod = new Map()

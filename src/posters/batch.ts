@@ -64,3 +64,11 @@ export function streamPosterBatch(posters: Iterable<PosterContent> | AsyncIterab
   draw().catch((error: unknown) => output.destroy(error as Error))
   return output
 }
+
+/**
+ * The most posters one batch PDF holds. A batch is drawn at 20–40 ms a poster in the
+ * worker; 200 posters are 4–8 s of drawing and a file of a few megabytes, a size a
+ * browser downloads and a printer queue takes in one go. A larger batch (a whole region)
+ * is offered in numbered parts of this size, each its own PDF.
+ */
+export const maxPostersPerPdf = 200

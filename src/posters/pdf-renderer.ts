@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { Worker } from 'node:worker_threads'
 import { streamPosterBatch } from './batch.ts'
-import { warmPosterFont } from './fonts.ts'
+import { warmPosterFont } from '../pdf/fonts.ts'
 import { type PosterContent, posterPdf, type PrintOptions } from './poster-pdf.ts'
 
 export type WorkerRequest =

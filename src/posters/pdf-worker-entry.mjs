@@ -1,7 +1,13 @@
-// The PDF worker's entry point. Node 20 does not pass the main thread's TypeScript loader
-// (tsx, or tap's in tests) on to worker threads, so the worker registers tsx itself and
-// then loads the TypeScript module.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('./pdf-worker.ts')
+// The PDF worker's entry point. A worker thread runs the main thread's `--import` preloads
+// on Node 20.20 (so `npm start`'s tsx, or the tests' loader, is already there), but not
+// every Node 20 release did: when this thread cannot load TypeScript yet, it registers tsx
+// itself. Registering tsx on top of an existing loader would transpile the same files a
+// second, different way (and spoil the tests' coverage, which merges by file).
+try {
+  await import('./pdf-worker.ts')
+} catch (error) {
+  if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('./pdf-worker.ts')
+}

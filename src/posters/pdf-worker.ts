@@ -1,7 +1,7 @@
 import { constants, setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import { streamPosterBatch } from './batch.ts'
-import { warmPosterFont } from './fonts.ts'
+import { warmPosterFont } from '../pdf/fonts.ts'
 import { posterPdf } from './poster-pdf.ts'
 import type { WorkerReply, WorkerRequest } from './pdf-renderer.ts'
 

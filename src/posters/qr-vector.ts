@@ -13,10 +13,6 @@ export const quietZone = 4
 
 export const errorCorrections = ['M', 'Q'] as const satisfies readonly ErrorCorrection[]
 
-export function isErrorCorrection(value: unknown): value is ErrorCorrection {
-  return value === 'M' || value === 'Q'
-}
-
 export interface QrSymbol {
   /** QR version 1–40: the symbol is 17 + 4 × version modules wide. */
   version: number

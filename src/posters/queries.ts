@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Audience, Database, Poster, PosterStatus } from '../db/types.ts'
 import { generateCode } from './codes.ts'
 import { isUniqueViolation } from '../db/errors.ts'
-import { type PosterScope, whereInScope } from './scope.ts'
+import { inPosterScope, posterColumns, type PosterScope } from './scope.ts'
 
 export interface NewPoster {
   activityId: number
@@ -61,6 +61,8 @@ export interface PrintablePoster {
   status: PosterStatus
   language: string | null
   regionId: number
+  /** The region's name, for the region menu of the preview page. */
+  regionName: string
   partnerId: number
   activityId: number
   activityTitle: string
@@ -73,12 +75,14 @@ function printableQuery(db: Kysely<Database>) {
     .selectFrom('posters')
     .innerJoin('activities', 'activities.id', 'posters.activity_id')
     .innerJoin('locations', 'locations.id', 'posters.location_id')
+    .innerJoin('regions', 'regions.id', 'posters.region_id')
     .select([
       'posters.id',
       'posters.code',
       'posters.status',
       'posters.language',
       'posters.region_id as regionId',
+      'regions.name as regionName',
       'posters.partner_id as partnerId',
       'posters.activity_id as activityId',
       'activities.title as activityTitle',
@@ -91,12 +95,36 @@ export function findPrintablePoster(db: Kysely<Database>, posterId: number): Pro
   return printableQuery(db).where('posters.id', '=', posterId).executeTakeFirst()
 }
 
+/** What a batch holds: the posters in a scope, and (for a batch per location) one location. */
+export interface BatchFilter {
+  scope: PosterScope
+  locationId?: number
+}
+
+function batchQuery(db: Kysely<Database>, filter: BatchFilter) {
+  let query = printableQuery(db)
+    .where('posters.status', '!=', 'retired')
+    .where((eb) => inPosterScope(eb, posterColumns, filter.scope))
+  if (filter.locationId !== undefined) query = query.where('posters.location_id', '=', filter.locationId)
+  return query
+}
+
 /**
- * The posters of a batch: those of one activity, one partner or one region inside the
- * person's scope, in print order. Retired posters are left out: a batch is for hanging
- * up, and a retired poster answers "no longer in use".
+ * The posters of a batch: those of one activity, location, partner or region inside the
+ * person's scope, in print order (the id last, so that parts of a long batch never overlap
+ * or miss a poster). Retired posters are left out: a batch is for hanging up, and a retired
+ * poster answers "no longer in use". `page` bounds what one PDF holds.
  */
-export function printablePosters(db: Kysely<Database>, scope: PosterScope): Promise<PrintablePoster[]> {
-  const query = whereInScope(printableQuery(db).where('posters.status', '!=', 'retired'), 'posters', scope)
-  return query.orderBy('activities.title').orderBy('locations.name').orderBy('posters.id').execute()
+export function printablePosters(db: Kysely<Database>, filter: BatchFilter, page?: { limit: number; offset: number }): Promise<PrintablePoster[]> {
+  let query = batchQuery(db, filter).orderBy('activities.title').orderBy('locations.name').orderBy('posters.id')
+  if (page) query = query.limit(page.limit).offset(page.offset)
+  return query.execute()
+}
+
+export async function countPrintablePosters(db: Kysely<Database>, filter: BatchFilter): Promise<number> {
+  const row = await batchQuery(db, filter)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
+import { brusselsDay } from '../answers/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,9 +10,13 @@ declare module 'fastify' {
   }
 }
 
-/** Today as the scan counter stores it: the UTC day, `YYYY-MM-DD`. */
+/**
+ * Today as the scan counter stores it: the Brussels day, `YYYY-MM-DD`, as answers are
+ * counted (answers/calendar.ts). The funnel counts complete days only; with UTC days the
+ * counter of "yesterday" would still move during the first hours of a Belgian morning.
+ */
 export function scanDay(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10)
+  return brusselsDay(now.toISOString())
 }
 
 /**

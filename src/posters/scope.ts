@@ -1,3 +1,5 @@
+import type { Expression, ExpressionBuilder, ReferenceExpression, SqlBool } from 'kysely'
+
 /**
  * Which posters a request may touch: the signed-in person's reach (from the accounts
  * work), narrowed by what the page asks for. Queries apply it in SQL, so out-of-scope
@@ -19,25 +21,24 @@ export function idList(ids: readonly number[]): number[] {
   return ids.length > 0 ? [...ids] : [-1]
 }
 
-type Filterable = { where: (...args: any[]) => Filterable }
-
-/** Adds the scope's conditions on `table`'s region_id, partner_id and activity_id columns. */
-export function whereInScope<Q extends Filterable>(query: Q, table: 'posters' | 'responses', scope: PosterScope): Q {
-  let q: Filterable = query
-  if (scope.regionIds !== undefined) q = q.where(`${table}.region_id`, 'in', idList(scope.regionIds))
-  if (scope.partnerIds !== undefined) q = q.where(`${table}.partner_id`, 'in', idList(scope.partnerIds))
-  if (scope.regionId !== undefined) q = q.where(`${table}.region_id`, '=', scope.regionId)
-  if (scope.partnerId !== undefined) q = q.where(`${table}.partner_id`, '=', scope.partnerId)
-  if (scope.activityId !== undefined) q = q.where(`${table}.activity_id`, '=', scope.activityId)
-  return q as Q
+/** Where a table keeps the three columns a scope filters on. */
+export interface ScopeColumns<DB, TB extends keyof DB> {
+  region: ReferenceExpression<DB, TB>
+  partner: ReferenceExpression<DB, TB>
+  activity: ReferenceExpression<DB, TB>
 }
 
-/** Whether one poster lies inside a scope (for pages about a single poster). */
-export function posterInScope(poster: { regionId: number; partnerId: number; activityId: number }, scope: PosterScope): boolean {
-  if (scope.regionIds !== undefined && !scope.regionIds.includes(poster.regionId)) return false
-  if (scope.partnerIds !== undefined && !scope.partnerIds.includes(poster.partnerId)) return false
-  if (scope.regionId !== undefined && scope.regionId !== poster.regionId) return false
-  if (scope.partnerId !== undefined && scope.partnerId !== poster.partnerId) return false
-  if (scope.activityId !== undefined && scope.activityId !== poster.activityId) return false
-  return true
+export const posterColumns = { region: 'posters.region_id', partner: 'posters.partner_id', activity: 'posters.activity_id' } as const
+export const responseColumns = { region: 'responses.region_id', partner: 'responses.partner_id', activity: 'responses.activity_id' } as const
+
+/** The scope as one WHERE condition: `.where((eb) => inPosterScope(eb, posterColumns, scope))`. */
+export function inPosterScope<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, columns: ScopeColumns<DB, TB>, scope: PosterScope): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = []
+  if (scope.regionIds !== undefined) conditions.push(eb(columns.region, 'in', idList(scope.regionIds)))
+  if (scope.partnerIds !== undefined) conditions.push(eb(columns.partner, 'in', idList(scope.partnerIds)))
+  if (scope.regionId !== undefined) conditions.push(eb(columns.region, '=', scope.regionId))
+  if (scope.partnerId !== undefined) conditions.push(eb(columns.partner, '=', scope.partnerId))
+  if (scope.activityId !== undefined) conditions.push(eb(columns.activity, '=', scope.activityId))
+  return eb.and(conditions)
 }
+

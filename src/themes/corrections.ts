@@ -1,8 +1,7 @@
 import { type Kysely, PostgresAdapter } from 'kysely'
 import type { Database, ThemeSource } from '../db/types.ts'
-import { applyStepTwo, readRollupState } from '../dashboard/rollups.ts'
-import { maskContacts } from '../followup/masking.ts'
-import { classify, textTerms, type ThemeMatch, type ThemeMatcher } from './classify.ts'
+import { applyStepTwo, classify, maskContacts, readRollupState, type ThemeMatch, type ThemeMatcher } from '../answers/index.ts'
+import { textTerms } from './text-terms.ts'
 
 /**
  * Free text → themes, corrected by a person. The classifier (classify.ts) is only as good

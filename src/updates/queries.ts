@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
-import { themeLabel } from '../themes/queries.ts'
+import { themeLabel } from '../themes/index.ts'
 
 export interface RegionUpdate {
   id: number

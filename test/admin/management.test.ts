@@ -154,7 +154,7 @@ t.test('npm run create-admin prints a working invitation link', async (t) => {
   const database = await testDatabase(t)
   const run = promisify(execFile)
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--email', 'Eerste@Example.be'], {
-    env: { ...process.env, DATABASE_URL: database.url, PUBLIC_BASE_URL: 'https://leervraag.example.be', LOG_LEVEL: 'silent' },
+    env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', DATABASE_URL: database.url, PUBLIC_BASE_URL: 'https://leervraag.example.be', LOG_LEVEL: 'silent' },
   })
   const link = /https:\/\/leervraag\.example\.be(\/login\/invite\/[A-Za-z0-9_-]{43})/.exec(stdout)
   t.ok(link, stdout)
@@ -165,7 +165,7 @@ t.test('npm run create-admin prints a working invitation link', async (t) => {
   t.equal((await browser.post(link![1]!, { name: 'Eerste beheerder', password: 'een lang wachtwoord hier', password_again: 'een lang wachtwoord hier' })).statusCode, 303)
   t.equal((await browser.get('/admin/regions')).statusCode, 200, 'the new account is an administrator')
   const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--email', 'eerste@example.be'], {
-    env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+    env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
   }).catch((error: { code: number; stderr: string }) => error)
   t.equal((failed as { code: number }).code, 1, 'refuses an address that already has an account')
 })

@@ -74,10 +74,10 @@ t.test('every /api/v1 route is described, and answers match their description', 
   ]
   for (const name of ['summary', 'weekly', 'themes', 'breakdowns']) {
     const path = `/api/v1/regions/{regionId}/${name}`
-    for (const query of ['', 'period=4w', 'period=year', `partner=${world.partners.b}&age=25_44`, `location=${world.locations[2]}&period=4w`, 'period=custom&from=2026-11-25&to=2026-11-27']) {
+    for (const query of ['', 'period=2026-11', 'period=year', 'period=2026-Q4-td', `partner=${world.partners.b}&age=25_44`, `location=${world.locations[2]}&period=2026-11`, 'period=2026-W47']) {
       requests.push({ url: `${regionPath}/${name}?${query}`, status: 200, path })
     }
-    requests.push({ url: `${regionPath}/${name}?period=week`, status: 400, path })
+    requests.push({ url: `${regionPath}/${name}?period=4w`, status: 400, path })
     requests.push({ url: `${regionPath}/${name}?partner=999999`, status: 400, path })
     requests.push({ url: `${regionPath}/${name}`, status: 401, path, auth: false })
     requests.push({ url: `/v1/regions/${other.regionId}/${name}`, status: 404, path })
@@ -101,10 +101,12 @@ t.test('every /api/v1 route is described, and answers match their description', 
   t.ok(validate429(limited.json()), 'a 429 matches the document too')
   t.equal(validated, requests.length, `${validated} answers validated against the document`)
 
-  // A check that can fail: a count in a suppressed cell does not pass the document's schema.
+  // A check that can fail: a cell without a whole published count does not pass the document's schema.
   const summary = (await app.inject({ url: `/pinned/api${regionPath}/summary`, headers: { authorization: `Bearer ${token}` } })).json()
   const validateSummary = validatorFor('/api/v1/regions/{regionId}/summary', 200)!
-  t.notOk(validateSummary({ ...summary, responses: { count: 3, suppressed: true, reason: 'small', below: 5 } }), 'a hidden cell with a count is refused')
-  t.notOk(validateSummary({ ...summary, responses: { count: null, suppressed: true, reason: 'small' } }), 'a small cell without its threshold is refused')
+  t.ok(validateSummary(summary), 'the answer itself passes')
+  t.notOk(validateSummary({ ...summary, responses: { count: null } }), 'a cell without a count is refused')
+  t.notOk(validateSummary({ ...summary, responses: { count: 2.5 } }), 'a count that is not whole is refused')
+  t.notOk(validateSummary({ ...summary, period: { ...summary.period, id: undefined } }), 'a period without its grid id is refused')
   t.notOk(validateSummary({ ...summary, responses: '< 5' }), 'a string is refused')
 })

@@ -47,6 +47,13 @@ t.test('a coordinator makes a token, sees it once, and the database keeps only i
   t.equal(blank.statusCode, 422, 'a token needs a name')
   t.match(blank.body, 'Vul dit in.')
   t.equal((await db.selectFrom('api_tokens').selectAll().execute()).length, 0, 'and none was made')
+  const long = await coordinator.post(page, { name: 'Stad Hasselt '.repeat(7) })
+  t.equal(long.statusCode, 422, 'a name over 80 characters is refused')
+  t.match(long.body, 'Dit is te lang.', 'with the message next to the field')
+  t.match(long.body, `value="${'Stad Hasselt '.repeat(7)}"`, 'and the typed name kept')
+  const badQuery = await coordinator.get(`${page}?lang=${'x'.repeat(40)}`)
+  t.equal(badQuery.statusCode, 400, 'a malformed query is the 400 page')
+  t.match(badQuery.body, 'De waarde van „lang” is niet geldig', 'naming the field, in the staff layout')
 
   await coordinator.get(page)
   const created = await coordinator.post(page, { name: 'Stad Hasselt, datateam' })
@@ -89,6 +96,12 @@ t.test('revoking a token closes the API to it at once', async (t) => {
   const revoked = await coordinator.post(action)
   t.equal(revoked.statusCode, 303)
   t.equal(revoked.headers.location, page)
+  const listed = await coordinator.get(page)
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(listed.body)![1]!
+  const malformed = await coordinator.post(`${page}/abc/revoke`, { _csrf: csrf })
+  const unknownId = await coordinator.post(`${page}/999999/revoke`, { _csrf: csrf })
+  t.equal(malformed.statusCode, 404, 'a malformed token id is the 404 page')
+  t.equal(malformed.body, unknownId.body, 'the same page as an unknown id')
   t.match((await coordinator.get(page)).body, 'Er zijn geen actieve tokens.', 'the token is gone from the list')
 
   const after = await app.inject({ url: `/api/v1/regions/${world.regionId}/summary`, headers: bearer(token) })

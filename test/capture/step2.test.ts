@@ -1,6 +1,6 @@
 import t from 'tap'
 import { signAnswerToken } from '../../src/capture/answer-token.ts'
-import { answerStepOne, buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
+import { answerSecret, answerStepOne, buildTestApp, form, formHeaders, seedPoster, type TestApp } from '../helpers.ts'
 
 async function themeIds({ database }: TestApp, regionId: number) {
   const rows = await database.db.selectFrom('themes').select('id').where('region_id', '=', regionId).orderBy('position').execute()
@@ -59,7 +59,7 @@ t.test('a tampered, expired or foreign token is refused and changes nothing', as
   const { token } = await answerStepOne(ctx.app, fixture.code)
   const [id, expiry, mac] = token.split('.') as [string, string, string]
   const flipped = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A')
-  const expired = signAnswerToken(ctx.app.answerSecret, fixture.code, parseInt(id, 36), Math.floor(Date.now() / 1000) - 3 * 3600)
+  const expired = signAnswerToken(await answerSecret(ctx.app), fixture.code, parseInt(id, 36), Math.floor(Date.now() / 1000) - 3 * 3600)
   const cases = {
     tampered: `/q/${fixture.code}/2?t=${id}.${expiry}.${flipped}`,
     'other response id': `/q/${fixture.code}/2?t=${(parseInt(id, 36) + 1).toString(36)}.${expiry}.${mac}`,

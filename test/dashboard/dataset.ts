@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { AgeBand, Database, TriedNew } from '../../src/db/types.ts'
-import { rebuildRollups } from '../../src/dashboard/rollups.ts'
+import { rebuildRollups } from '../../src/answers/index.ts'
+import { publish } from '../../src/answers/cell-key.ts'
 import { random, type World } from './world.ts'
 
 /**
@@ -66,7 +67,7 @@ export async function storeDataset(db: Kysely<Database>, world: World, answers: 
       const rows = await trx
         .insertInto('responses')
         .values(
-          chunk.map((answer) => {
+          chunk.map((answer, index) => {
             const poster = world.posters[answer.posterIndex]!
             return {
               poster_id: poster.id,
@@ -81,6 +82,8 @@ export async function storeDataset(db: Kysely<Database>, world: World, answers: 
               age_band: answer.ageBand,
               free_text: answer.freeText,
               step: answer.step2 ? 2 : 1,
+              // Spread and repeatable (the data set is the same on every run).
+              record_key: recordKeyOf(start + index),
             }
           }),
         )
@@ -93,4 +96,30 @@ export async function storeDataset(db: Kysely<Database>, world: World, answers: 
     }
   })
   await rebuildRollups(db, world.regionId)
+}
+
+/** The record key storeDataset gives the answer at `index` of its list. */
+export function recordKeyOf(index: number): number {
+  return (index * 157) % 256
+}
+
+/**
+ * The published count of the answers `pick` selects: their true count and cell key (the
+ * sum of their record keys modulo 256) through publish(), worked out here from the data
+ * set, without the dashboard's queries.
+ */
+export function publishedCount(answers: readonly RawAnswer[], pick: (answer: RawAnswer, index: number) => boolean): number {
+  let count = 0
+  let keys = 0
+  answers.forEach((answer, index) => {
+    if (!pick(answer, index)) return
+    count++
+    keys += recordKeyOf(index)
+  })
+  return publish(count, keys % 256)
+}
+
+/** The local (Brussels) day of an instant, with a fresh formatter. */
+export function localDayOf(iso: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso))
 }

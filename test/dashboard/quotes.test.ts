@@ -2,15 +2,15 @@ import t from 'tap'
 import type { Kysely } from 'kysely'
 import { createActivity, createLocation } from '../../src/admin/queries.ts'
 import type { Database } from '../../src/db/types.ts'
-import dashboardRoutes, { type DashboardAccess } from '../../src/dashboard/routes.ts'
-import shareRoutes from '../../src/dashboard/share-routes.ts'
 import { createShareLink } from '../../src/dashboard/share-links.ts'
 import { addRegionUpdate } from '../../src/updates/queries.ts'
 import { moderate } from '../../src/followup/moderation.ts'
 import { createPoster } from '../../src/posters/queries.ts'
+import { cellKey, K, publish } from '../../src/answers/cell-key.ts'
 import { buildTestApp } from '../helpers.ts'
-import { makeUser } from '../auth/browser.ts'
+import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 import { makeAnswers, now, storeDataset } from './dataset.ts'
+import { signedIn } from './people.ts'
 import { buildWorld, storeAnswer, type World } from './world.ts'
 
 /**
@@ -19,18 +19,16 @@ import { buildWorld, storeAnswer, type World } from './world.ts'
  * share link, the public page or in the CSV.
  */
 
-type Access = (world: World) => DashboardAccess | undefined
-
 async function quoteApp(t: Parameters<typeof buildTestApp>[0]) {
-  const { app, database } = await buildTestApp(t)
+  // The clock pinned to the data set's last day.
+  const { app, database } = await buildTestApp(t, {}, { now: () => now })
   const db = database.db
   const world = await buildWorld(db, { k: 5 })
   await storeDataset(db, world, makeAnswers())
-  let access: Access = (w) => ({ regionIds: [w.regionId] })
-  await app.register(dashboardRoutes, { prefix: '/plugin', access: () => access(world), now: () => now })
-  await app.register(shareRoutes, { prefix: '/pinned', now: () => now })
   const moderator = await makeUser(db, 'coordinator', 'moderator@example.be', { regionIds: [world.regionId] })
-  return { app, db, world, moderator, setAccess: (next: Access) => (access = next) }
+  const coordinator = new Browser(app)
+  if ((await coordinator.signIn('moderator@example.be', testPassword)).statusCode !== 303) throw new Error('coordinator cannot sign in')
+  return { app, db, world, moderator, coordinator }
 }
 
 async function quote(
@@ -57,14 +55,14 @@ function voices(html: string): string {
 const quotesIn = (section: string) => [...section.matchAll(/<blockquote lang="\w+"><p>([^<]*)<\/p><\/blockquote>(?:<p class="meta">([^<]*)<\/p>)?/g)].map((match) => ({ text: match[1]!, meta: match[2] ?? '' }))
 
 t.test('only approved quotes, masked, newest first, at most six, with their themes and month', async (t) => {
-  const { app, db, world, moderator } = await quoteApp(t)
+  const { db, world, moderator, coordinator } = await quoteApp(t)
   for (let day = 10; day <= 16; day++) await quote(db, world, moderator, { text: `citaat ${day}`, at: `2026-11-${day}T10:00:00.000Z`, themeSlugs: day === 16 ? ['digitaal'] : [] })
   await quote(db, world, moderator, { text: 'bel me op 0474 12 34 56 of jan@example.be', at: '2026-11-17T10:00:00.000Z' })
   await quote(db, world, moderator, { text: 'Ik ben Jan Peeters en ik wil solderen', at: '2026-11-18T10:00:00.000Z', decision: { redact: 'Ik ben [naam] en ik wil solderen' } })
   await quote(db, world, moderator, { text: 'nog niet nagekeken', at: '2026-11-19T10:00:00.000Z', decision: 'pending' })
   await quote(db, world, moderator, { text: 'verborgen door de moderator', at: '2026-11-20T10:00:00.000Z', decision: 'hide' })
 
-  const page = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w` })
+  const page = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11`)
   t.equal(page.statusCode, 200)
   const section = voices(page.body)
   t.match(section, 'In hun eigen woorden')
@@ -85,22 +83,22 @@ t.test('only approved quotes, masked, newest first, at most six, with their them
   t.notMatch(section, /\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}/, 'never the day or the time')
   t.notMatch(section, /Repair Café|Codeclub|Bib Hasselt|Buurthuis Genk|Bibliotheek Hasselt|25-44/, 'nor the activity, location, partner or age band')
 
-  const english = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&lang=en` })
+  const english = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11&lang=en`)
   t.match(voices(english.body), 'In their own words')
   t.match(voices(english.body), 'Digital skills · November 2026')
 
-  const print = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&print=1` })
+  const print = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11&print=1`)
   t.equal(print.statusCode, 200)
   t.notMatch(print.body, '<blockquote', 'the print view has no quotes: paper travels as far as a share link')
   t.notMatch(print.body, 'In hun eigen woorden')
 
-  const csv = await app.inject({ url: `/plugin/dashboard/${world.regionId}/export.csv?period=4w` })
+  const csv = await coordinator.get(`/admin/dashboard/${world.regionId}/export.csv?period=2026-11`)
   t.equal(csv.statusCode, 200)
   t.notMatch(csv.body, 'citaat', 'the CSV has no quotes')
 })
 
-t.test('quotes only in slices of at least k answers, and only from that slice', async (t) => {
-  const { app, db, world, moderator } = await quoteApp(t)
+t.test('quotes of the whole region in whole months, never narrowed by a filter, never for a short period', async (t) => {
+  const { db, world, moderator, coordinator } = await quoteApp(t)
   // A location with three answers, one of them an approved quote.
   const small = await createLocation(db, world.regionId, { name: 'Kerk Bree' })
   const activity = await createActivity(db, { partnerId: world.partners.a, title: 'Leesclub', audience: 'adults' })
@@ -113,49 +111,61 @@ t.test('quotes only in slices of at least k answers, and only from that slice', 
   // September: the data set starts in October, so this month has a single answer in the slice.
   await quote(db, world, moderator, { text: 'citaat uit september', at: '2026-09-10T10:00:00.000Z', poster: world.posters[3]! })
 
-  const region = quotesIn(voices((await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w` })).body)).map((q) => q.text)
+  const region = quotesIn(voices((await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11`)).body)).map((q) => q.text)
   t.same(region, ['klein maar fijn', 'citaat bij partner a', 'citaat bij partner b'], 'the whole region holds enough answers')
 
-  const smallSlice = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&location=${small}` })
-  t.equal(smallSlice.statusCode, 200)
-  t.match(voices(smallSlice.body), 'Citaten verschijnen pas als deze selectie minstens 5 antwoorden telt.')
-  t.notMatch(smallSlice.body, 'klein maar fijn', 'a slice of three answers shows no quote')
+  // Filters never narrow the quotes (issue 15): the block says so and lists none.
+  for (const filter of [`location=${small}`, `partner=${world.partners.b}`, 'audience=adults', 'age=65_plus', `activity=${activity}`]) {
+    const filtered = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11&${filter}`)
+    t.equal(filtered.statusCode, 200)
+    t.same(quotesIn(voices(filtered.body)), [], `${filter}: no quote`)
+    t.match(voices(filtered.body), 'Citaten staan alleen bij de hele regio: zonder filters.')
+  }
+  const short = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-W47`)
+  t.same(quotesIn(voices(short.body)), [], 'a week: no quote')
+  t.match(voices(short.body), 'minstens een maand')
 
-  const partnerB = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&partner=${world.partners.b}` })
-  t.same(quotesIn(voices(partnerB.body)).map((q) => q.text), ['citaat bij partner b'], 'a filter narrows the quotes to its slice')
-  const adults = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&audience=adults` })
-  t.same(quotesIn(voices(adults.body)).map((q) => q.text), ['klein maar fijn', 'citaat bij partner b'], 'the audience filter: both activities for adults, whatever their partner')
-  const age = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w&age=65_plus` })
-  t.same(quotesIn(voices(age.body)), [], 'and the age band')
-  t.match(voices(age.body), 'Nog geen goedgekeurde citaten in deze selectie.')
-
-  const quarter = quotesIn(voices((await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=quarter&partner=${world.partners.b}` })).body))
-  t.same(quarter.map((q) => q.text), ['citaat bij partner b', 'citaat uit september'])
-  t.equal(quarter[0]!.meta, 'november 2026', 'a month with enough answers is named')
-  t.equal(quarter[1]!.meta, '', 'a month with fewer than k answers is not')
+  // The quarter Q3 + Q4 to date: the year to date reads the whole months January to November (up to yesterday).
+  const quarterPage = voices((await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-td`)).body)
+  t.match(quarterPage, 'Citaten volgen hele kalendermaanden: januari 2026 – november 2026.')
+  const quarter = quotesIn(quarterPage)
+  t.same(quarter.map((q) => q.text), ['klein maar fijn', 'citaat bij partner a', 'citaat bij partner b', 'citaat uit september'])
+  t.equal(quarter[2]!.meta, 'november 2026', 'a month with enough answers is named')
+  // September's one answer publishes 0 or K…K+D, by its record key: the month is named only
+  // when its published count reaches K (the gate reads published counts, like every figure).
+  const september = await db
+    .selectFrom('rollup_region_days')
+    .select([(eb) => eb.fn.sum<string>('responses').as('n'), (eb) => eb.fn.sum<string>('responses_key').as('key')])
+    .where('region_id', '=', world.regionId)
+    .where('day', '>=', '2026-09-01')
+    .where('day', '<=', '2026-09-30')
+    .executeTakeFirstOrThrow()
+  t.equal(Number(september.n), 1, 'September holds one answer')
+  const septemberPublished = publish(1, cellKey(september.key))
+  t.equal(quarter[3]!.meta, septemberPublished >= K ? 'september 2026' : '', `a month is named only when its published count reaches k (${septemberPublished})`)
 })
 
 t.test("a partner member sees only quotes from their own posters; share links and the public page show none", async (t) => {
-  const { app, db, world, moderator, setAccess } = await quoteApp(t)
+  const { app, db, world, moderator } = await quoteApp(t)
+  const memberA = await signedIn(app, db, 'partner', { partnerIds: [world.partners.a] })
+  const memberB = await signedIn(app, db, 'partner', { partnerIds: [world.partners.b] })
   await quote(db, world, moderator, { text: 'zebravinken bij partner a', at: '2026-11-25T10:00:00.000Z', poster: world.posters[0]! })
   await quote(db, world, moderator, { text: 'zebravinken bij partner b', at: '2026-11-24T10:00:00.000Z', poster: world.posters[3]! })
 
-  setAccess((w) => ({ regionIds: [w.regionId], partnerId: w.partners.a }))
-  const a = quotesIn(voices((await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w` })).body)).map((q) => q.text)
+  const a = quotesIn(voices((await memberA.get(`/admin/dashboard/${world.regionId}?period=2026-11`)).body)).map((q) => q.text)
   t.same(a, ['zebravinken bij partner a'])
-  setAccess((w) => ({ regionIds: [w.regionId], partnerId: w.partners.b }))
-  const b = await app.inject({ url: `/plugin/dashboard/${world.regionId}?period=4w` })
+  const b = await memberB.get(`/admin/dashboard/${world.regionId}?period=2026-11`)
   t.same(quotesIn(voices(b.body)).map((q) => q.text), ['zebravinken bij partner b'])
   t.notMatch(b.body, 'partner a')
 
   const { token } = await createShareLink(db, world.regionId, moderator)
   for (const period of ['4w', 'quarter', 'year']) {
-    const shared = await app.inject({ url: `/pinned/r/${token}?period=${period}` })
+    const shared = await app.inject({ url: `/r/${token}?period=${period}` })
     t.equal(shared.statusCode, 200)
     t.notMatch(shared.body, 'zebravinken', `the share link (${period}) shows no quote`)
     t.notMatch(shared.body, 'In hun eigen woorden')
   }
-  const print = await app.inject({ url: `/pinned/r/${token}?period=4w&print=1` })
+  const print = await app.inject({ url: `/r/${token}?period=2026-11&print=1` })
   t.notMatch(print.body, 'zebravinken', 'nor its print view')
   await addRegionUpdate(db, { regionId: world.regionId, themeId: world.themes[0]!.id, body: 'We starten een schaakclub.', userId: moderator })
   const slug = (await db.selectFrom('regions').select('slug').where('id', '=', world.regionId).executeTakeFirstOrThrow()).slug

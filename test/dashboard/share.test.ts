@@ -1,4 +1,5 @@
 import t from 'tap'
+import { publish } from '../../src/answers/cell-key.ts'
 import { createActivity, createLocation } from '../../src/admin/queries.ts'
 import { createPoster } from '../../src/posters/queries.ts'
 import shareRoutes from '../../src/dashboard/share-routes.ts'
@@ -19,7 +20,7 @@ async function shareApp(t: Parameters<typeof buildTestApp>[0]) {
   const activity = await createActivity(db, { partnerId: world.partners.a, title: 'Leesclub', audience: 'adults' })
   const poster = await createPoster(db, { activityId: activity, locationId: small })
   const smallPoster = { id: poster.id, partnerId: world.partners.a, locationId: small, activityId: activity }
-  for (let i = 0; i < 3; i++) await storeAnswer(db, world, { poster: smallPoster, createdAt: `2026-11-2${i}T10:00:00.000Z`, triedNew: 'yes', step2: { liked: 5, ageBand: '65_plus' } })
+  for (let i = 0; i < 3; i++) await storeAnswer(db, world, { poster: smallPoster, createdAt: `2026-11-2${i}T10:00:00.000Z`, triedNew: 'yes', recordKey: 30, step2: { liked: 5, ageBand: '65_plus' } })
   for (let i = 0; i < 6; i++) {
     await storeAnswer(db, world, { poster: world.posters[0]!, createdAt: `2026-11-2${i}T11:00:00.000Z`, triedNew: 'a_bit', step2: { freeText: `${canary} tellen in de tuin` } })
   }
@@ -55,17 +56,17 @@ t.test('a coordinator makes a share link that shows only protected totals', asyn
   t.equal(rows[0]!.region_id, world.regionId)
   t.notMatch((await coordinator.get(sharePage)).body, token, 'and not shown again later')
 
-  // The signed-in dashboard shows the word and the small location (as "< 5"): the share page must not leak either.
+  // The signed-in dashboard shows the word: the share page must not. The small location (three answers, keys 3 × 30) is published, never as 3.
   const dashboard = await coordinator.get(`/admin/dashboard/${world.regionId}`)
   t.match(dashboard.body, canary, 'the word list of the signed-in dashboard has the canary word')
   t.match(dashboard.body, `href="/admin/dashboard/${world.regionId}/share"`, 'the dashboard links to the share page')
   t.match(dashboard.body, `print=1`, 'and to its print view')
-  const printView = await coordinator.get(`/admin/dashboard/${world.regionId}?period=4w&print=1`)
+  const printView = await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11&print=1`)
   t.equal(printView.statusCode, 200)
-  t.match(printView.body, '<body class="print">')
+  t.match(printView.body, 'main{max-width:210mm}', 'laid out on screen as the A4 sheet it prints on')
   t.notMatch(printView.body, '<form class="filters"', 'the print view has no filter form')
 
-  const shared = await app.inject({ url: `/pinned/r/${token}?period=4w` })
+  const shared = await app.inject({ url: `/pinned/r/${token}?period=month` })
   t.equal(shared.statusCode, 200)
   t.equal(shared.headers['referrer-policy'], 'no-referrer')
   t.match(shared.body, `Cijfers van Regio Dashboard`)
@@ -80,7 +81,8 @@ t.test('a coordinator makes a share link that shows only protected totals', asyn
   t.notMatch(shared.body, '<script')
   const row = /<tr><th scope="row">Kerk Bree[^]*?<\/tr>/.exec(shared.body)
   t.ok(row, 'the small location is listed')
-  t.match(row![0], '&lt; 5', 'with its count hidden')
+  t.match(row![0], `<td class="n">${publish(3, 90)}</td>`, 'with its published count, from its three answers and their record keys')
+  t.match(shared.body, 'Cijfers tot en met 2026-11-26.', 'up to and including yesterday')
   t.notMatch(row![0], />3</, 'never the count itself')
 
   const unpinned = await app.inject({ url: `/r/${token}` })
@@ -130,7 +132,7 @@ t.test('a share link token never reaches the log', async (t) => {
   const world = await buildWorld(database.db, { k: 5 })
   const userId = await makeUser(database.db, 'coordinator', 'logs@example.be', { regionIds: [world.regionId] })
   const { token } = await createShareLink(database.db, world.regionId, userId)
-  t.equal((await app.inject({ url: `/r/${token}?period=4w` })).statusCode, 200)
+  t.equal((await app.inject({ url: `/r/${token}?period=month` })).statusCode, 200)
   t.equal((await app.inject({ url: `/r/${'B'.repeat(43)}` })).statusCode, 404)
   const log = lines.join('')
   t.match(log, '/r/[token]', 'the request is logged')

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
 import type { AgeBand, Audience, Database, TriedNew } from '../../src/db/types.ts'
-import { applyStepOne, applyStepTwo, readRollupState, rollupTables } from '../../src/dashboard/rollups.ts'
+import { applyStepOne, applyStepTwo, countersOf, newRecordKey, readRollupState, rollupTables } from '../../src/answers/index.ts'
 import { createPoster } from '../../src/posters/queries.ts'
 
 /**
@@ -58,6 +58,8 @@ export interface Answer {
   createdAt: string
   triedNew: TriedNew
   step2?: { liked?: number | null; ageBand?: AgeBand | null; themeIds?: number[]; freeText?: string | null }
+  /** Fixed for a test that needs it; otherwise drawn as the answer writer does. */
+  recordKey?: number
 }
 
 /** Stores one answer as the capture code does, rollups included. Returns the response id. */
@@ -72,6 +74,7 @@ export async function storeAnswer(db: Kysely<Database>, world: World, answer: An
     language: 'nl',
     tried_new: answer.triedNew,
     step: 1,
+    record_key: answer.recordKey ?? newRecordKey(),
   }
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('responses').values(values).returning('id').executeTakeFirstOrThrow()
@@ -115,15 +118,16 @@ export function random(seed: number): () => number {
   }
 }
 
-/** Every rollup row, sorted, as plain numbers (PostgreSQL and SQLite alike). */
+/** Every rollup row (counts, per-face counts and key sums), sorted, as plain numbers (PostgreSQL and SQLite alike). */
 export async function rollupSnapshot(db: Kysely<Database>, regionId: number) {
-  const clean = (rows: Record<string, unknown>[]) =>
+  const clean = (rows: Record<string, unknown>[], counters: readonly string[]) =>
     rows
       .map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && !/^(day|month|year|age_band|audience)$/.test(key) ? Number(value) : value])))
-      .filter((row) => ['responses', 'tried_yes', 'tried_a_bit', 'tried_no', 'liked_sum', 'liked_count', 'step2'].some((key) => key in row && Number(row[key]) !== 0))
+      // A row whose every counter went back to 0 is the same as no row.
+      .filter((row) => counters.some((key) => Number(row[key]) !== 0))
       .map((row) => JSON.stringify(row))
       .sort()
   const snapshot: Record<string, string[]> = {}
-  for (const table of rollupTables) snapshot[table] = clean(await db.selectFrom(table).selectAll().where('region_id', '=', regionId).execute())
+  for (const table of rollupTables) snapshot[table] = clean(await db.selectFrom(table).selectAll().where('region_id', '=', regionId).execute(), countersOf(table))
   return snapshot
 }

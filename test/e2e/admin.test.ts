@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { createLocation } from '../../src/admin/queries.ts'
 import { buildTestApp, seedPoster } from '../helpers.ts'
 import { makeUser, testPassword } from '../auth/browser.ts'
-import { axeViolations, launchBrowser, screenshot } from './browser.ts'
+import { artifacts, axeViolations, launchBrowser, screenshot } from './browser.ts'
 
 /**
  * The management pages in a real browser (Debian's Chromium): signing in through the form,
@@ -107,10 +107,84 @@ t.test('a partner member on a phone (360 px): activities and their posters', asy
   await check(t, page, 'phone-home')
   await page.goto(`${ctx.base}/admin/regions/${ctx.fixture.regionId}/activities`)
   await check(t, page, 'phone-activities')
+  // On a phone the menu is folded behind "Menu": the page's heading is on the first screen.
+  const menu = page.locator('details.menu-fold')
+  t.ok(await menu.locator('summary').isVisible(), 'the folded menu shows its button')
+  t.notOk(await page.locator('nav.menu.wide').isVisible(), 'the laptop band is not shown')
+  t.notOk(await menu.locator('a:has-text("Affiches")').isVisible(), 'the menu items wait behind the button')
+  const headingTop = await page.locator('main h1').evaluate((h) => h.getBoundingClientRect().top)
+  t.ok(headingTop < 320, `the heading starts within half the screen (${Math.round(headingTop)} of 640 px)`)
+  await menu.locator('summary').tap()
+  t.ok(await menu.locator('a:has-text("Affiches")').isVisible(), 'a tap opens the menu')
+  await check(t, page, 'phone-menu-open')
+  await Promise.all([page.waitForNavigation(), menu.locator('a:has-text("Affiches")').tap()])
+  t.match(await page.textContent('h1'), 'Affiches', 'a menu item leads to its page')
   await page.goto(`${ctx.base}/admin/regions/${ctx.fixture.regionId}/activities/${ctx.fixture.activityId}`)
   await check(t, page, 'phone-activity')
   await page.goto(`${ctx.base}/admin/regions/${ctx.fixture.regionId}/posters?lang=en`)
   t.match(await page.textContent('h1'), 'Posters')
   await check(t, page, 'phone-posters-en')
   await context.close()
+})
+
+t.test('accounts and the location picker at 390 px and 1280 px: confirm before disabling, reset link, labels that wrap', async (t) => {
+  const ctx = await server(t)
+  const db = ctx.database.db
+  await makeUser(db, 'partner', 'lotte.vanderheyden-smeets@example.be', { partnerIds: [ctx.fixture.partnerId] })
+  const gone = await makeUser(db, 'bridge', 'brug@example.be', { regionIds: [ctx.fixture.regionId] })
+  await db.updateTable('users').set({ disabled_at: '2025-03-01T10:00:00.000Z' }).where('id', '=', gone).execute()
+  // Long names and municipalities, as the picker cut them off: "(Tongere".
+  for (const [name, municipality] of [
+    ['Openbare Bibliotheek Tongeren-Borgloon, filiaal Sint-Truidersteenweg', 'Tongeren'],
+    ['Centrum voor Volwassenenonderwijs Limburg Zuid', 'Sint-Truiden'],
+    ['Dienstencentrum', 'Kortessem-Wellen-Herstappe'],
+  ]) await createLocation(db, ctx.fixture.regionId, { name: name!, municipality: municipality! })
+  const users = `${ctx.base}/admin/regions/${ctx.fixture.regionId}/users`
+
+  for (const [width, height, label] of [[390, 844, 'phone'], [1280, 800, 'laptop']] as const) {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'nl', ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) })
+    const page = await context.newPage()
+    await signIn(page, ctx.base, 'coord@example.be')
+
+    await page.goto(users)
+    t.match(await page.textContent('tbody'), /Uitgeschakeld sinds 2025-03-01/, `${label}: a disabled account is listed as such`)
+    await check(t, page, `users-${label}`)
+    await Promise.all([page.waitForNavigation(), page.click('a[aria-label="partner lid uitschakelen"]')])
+    t.match(await page.textContent('main'), 'Wil je het account van partner lid (lid@example.be) uitschakelen?')
+    await check(t, page, `users-disable-confirm-${label}`)
+    await Promise.all([page.waitForNavigation(), page.click('main button:has-text("Ja, partner lid uitschakelen")')])
+    t.match(await page.textContent('[role="status"]'), 'Het account is uitgeschakeld.')
+    await check(t, page, `users-disabled-${label}`)
+    await Promise.all([page.waitForNavigation(), page.click('button[aria-label="partner lid weer inschakelen"]')])
+    t.match(await page.textContent('[role="status"]'), 'weer ingeschakeld')
+    await Promise.all([page.waitForNavigation(), page.click('button[aria-label="Resetlink maken voor partner lid"]')])
+    const link = (await page.textContent('.link'))!
+    t.match(link, /^http:\/\/127\.0\.0\.1\/login\/reset\/[A-Za-z0-9_-]{43}$/)
+    await check(t, page, `users-reset-link-${label}`)
+
+    const person = await browser.newContext({ viewport: { width, height }, locale: 'nl' })
+    const resetPage = await person.newPage()
+    await resetPage.goto(link.replace('http://127.0.0.1', ctx.base))
+    await check(t, resetPage, `reset-form-${label}`)
+    await person.close()
+
+    await page.goto(`${ctx.base}/admin/regions/${ctx.fixture.regionId}/activities/${ctx.fixture.activityId}`)
+    const boxes = await page.$$eval('#f-locations .checks label', (labels) =>
+      labels.map((element) => {
+        const box = element.getBoundingClientRect()
+        return { text: element.textContent!.trim(), left: box.left, right: box.right, top: box.top, bottom: box.bottom, overflow: element.scrollWidth - element.clientWidth }
+      }),
+    )
+    const form = (await page.locator('#f-locations').boundingBox())!
+    t.ok(boxes.length >= 5, `${label}: ${boxes.length} locations in the picker`)
+    for (const box of boxes) {
+      t.ok(box.overflow <= 0 && box.right <= form.x + form.width + 0.5, `${label}: "${box.text}" fits (${box.overflow}px over)`)
+    }
+    const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => `${a.text} × ${b.text}`))
+    t.same(overlaps, [], `${label}: no two labels overlap`)
+    t.ok(boxes.some((box) => box.text.endsWith('(Kortessem-Wellen-Herstappe)')), `${label}: the municipality is shown whole`)
+    await page.locator('#f-locations').screenshot({ path: `${artifacts}/admin-location-picker-${label}.png` })
+    await check(t, page, `activity-picker-${label}`)
+    await context.close()
+  }
 })

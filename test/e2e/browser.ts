@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import axe from 'axe-core'
 
@@ -41,9 +41,10 @@ export async function axeViolations(page: Page, disabledRules: string[] = []): P
 
 export const artifacts = join(import.meta.dirname, '..', 'artifacts')
 
+/** A full-page PNG at test/artifacts/<name>.png; a name may hold folders (`walks/admin-audit-390`). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(artifacts, { recursive: true })
   const path = join(artifacts, `${name}.png`)
+  mkdirSync(dirname(path), { recursive: true })
   await page.screenshot({ path, fullPage: true })
   return path
 }

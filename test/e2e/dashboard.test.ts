@@ -2,8 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import t from 'tap'
 import { chromium } from 'playwright-core'
-import dashboardRoutes from '../../src/dashboard/routes.ts'
 import { buildTestApp } from '../helpers.ts'
+import { makeUser, testPassword } from '../auth/browser.ts'
 import { makeAnswers, now, storeDataset } from '../dashboard/dataset.ts'
 import { buildWorld } from '../dashboard/world.ts'
 import { chartLabelSizes } from './browser.ts'
@@ -17,10 +17,11 @@ const artifacts = new URL('../artifacts/', import.meta.url)
 const chromiumPath = '/usr/bin/chromium'
 
 t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !existsSync(chromiumPath) && 'no Chromium' }, async (t) => {
-  const { app, database } = await buildTestApp(t)
+  // Plain http: the session cookie has no __Host- prefix, which needs https.
+  const { app, database } = await buildTestApp(t, { PUBLIC_BASE_URL: 'http://127.0.0.1' }, { now: () => now })
   const world = await buildWorld(database.db, { k: 5 })
   await storeDataset(database.db, world, makeAnswers())
-  await app.register(dashboardRoutes, { prefix: '/plugin', access: () => ({ regionIds: [world.regionId] }), now: () => now })
+  await makeUser(database.db, 'coordinator', 'coordinator@example.be', { regionIds: [world.regionId] })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const browser = await chromium.launch({
@@ -28,8 +29,13 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
   t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  const response = await page.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(`${address}/login`)
+  await page.fill('#f-email', 'coordinator@example.be')
+  await page.fill('#f-password', testPassword)
+  await Promise.all([page.waitForURL(`${address}/admin`), page.click('main button')])
+  const response = await page.goto(`${address}/admin/dashboard/${world.regionId}?period=month`)
   t.equal(response?.status(), 200)
   mkdirSync(artifacts, { recursive: true })
   await page.screenshot({ path: new URL('dashboard.png', artifacts).pathname, fullPage: true })
@@ -48,8 +54,10 @@ t.test('the dashboard in Chromium: screen, print and accessibility', { skip: !ex
   const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   t.same(serious.map((v) => v.id), [], 'no serious or critical axe violations')
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 800 } })
-  await phone.goto(`${address}/plugin/dashboard/${world.regionId}?period=4w`)
+  // The same session (cookies are per context), on a phone-sized page.
+  const phone = await context.newPage()
+  await phone.setViewportSize({ width: 390, height: 800 })
+  await phone.goto(`${address}/admin/dashboard/${world.regionId}?period=month`)
   const overflow = (await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number
   t.ok(overflow <= 1, `no sideways scrolling on a phone (overflow ${overflow}px)`)
   await phone.screenshot({ path: new URL('dashboard-phone.png', artifacts).pathname, fullPage: true })

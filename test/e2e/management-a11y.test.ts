@@ -50,13 +50,13 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on the dashboard and the coor
 
   const dashboard = `/admin/dashboard/${world.regionId}`
   const pages: [name: string, path: string, options?: { phone?: boolean; print?: boolean }][] = [
-    ['dashboard', `${dashboard}?period=4w`],
-    ['dashboard-phone', `${dashboard}?period=4w`, { phone: true }],
-    ['dashboard-print-view', `${dashboard}?period=4w&print=1`],
-    ['dashboard-print-media', `${dashboard}?period=4w&print=1`, { print: true }],
-    ['share', `/r/${token}?period=4w`],
-    ['share-phone', `/r/${token}?period=4w`, { phone: true }],
-    ['share-print-view', `/r/${token}?period=4w&print=1`],
+    ['dashboard', `${dashboard}?period=month`],
+    ['dashboard-phone', `${dashboard}?period=month`, { phone: true }],
+    ['dashboard-print-view', `${dashboard}?period=month&print=1`],
+    ['dashboard-print-media', `${dashboard}?period=month&print=1`, { print: true }],
+    ['share', `/r/${token}?period=month`],
+    ['share-phone', `/r/${token}?period=month`, { phone: true }],
+    ['share-print-view', `/r/${token}?period=month&print=1`],
     ['public-updates', `/regio/${slug}`],
     ['public-updates-phone', `/regio/${slug}`, { phone: true }],
     ['region', `/admin/regions/${world.regionId}`],

@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import t from 'tap'
-import dashboardRoutes from '../../src/dashboard/routes.ts'
-import shareRoutes from '../../src/dashboard/share-routes.ts'
 import { createShareLink } from '../../src/dashboard/share-links.ts'
 import { buildTestApp } from '../helpers.ts'
 import { makeAnswers, now, storeDataset } from '../dashboard/dataset.ts'
 import { buildWorld } from '../dashboard/world.ts'
-import { makeUser } from '../auth/browser.ts'
+import { makeUser, testPassword } from '../auth/browser.ts'
 import { chartLabelSizes, launchBrowser } from './browser.ts'
+import type { Browser } from 'playwright-core'
 
 /**
  * The printable report: the dashboard and the share page with `?print=1`, printed to PDF
@@ -18,28 +17,40 @@ import { chartLabelSizes, launchBrowser } from './browser.ts'
 
 const artifacts = new URL('../artifacts/', import.meta.url)
 
+/** A browser context signed in as this person through the sign-in page. */
+async function signedInContext(browser: Browser, address: string, email: string) {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(`${address}/login`)
+  await page.fill('#f-email', email)
+  await page.fill('#f-password', testPassword)
+  await Promise.all([page.waitForURL(`${address}/admin`), page.click('main button')])
+  await page.close()
+  return context
+}
+
 function pdfPages(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length
 }
 
 t.test('the dashboard and the share page print on one A4 page', { skip: !existsSync('/usr/bin/chromium') && 'no Chromium' }, async (t) => {
-  const { app, database } = await buildTestApp(t)
+  // Plain http (no __Host- cookies), the clock pinned to the data set's last day.
+  const { app, database } = await buildTestApp(t, { PUBLIC_BASE_URL: 'http://127.0.0.1' }, { now: () => now })
   const world = await buildWorld(database.db, { k: 5 })
   await storeDataset(database.db, world, makeAnswers())
-  await app.register(dashboardRoutes, { prefix: '/plugin', access: () => ({ regionIds: [world.regionId] }), now: () => now })
-  await app.register(shareRoutes, { prefix: '/pinned', now: () => now })
   const coordinator = await makeUser(database.db, 'coordinator', 'coordinator@example.be', { regionIds: [world.regionId] })
   const { token } = await createShareLink(database.db, world.regionId, coordinator)
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchBrowser()
   t.teardown(() => browser.close())
   mkdirSync(artifacts, { recursive: true })
+  const context = await signedInContext(browser, address, 'coordinator@example.be')
 
   for (const [name, url] of [
-    ['report-dashboard', `/plugin/dashboard/${world.regionId}?period=4w&print=1`],
-    ['report-share', `/pinned/r/${token}?period=4w&print=1`],
+    ['report-dashboard', `/admin/dashboard/${world.regionId}?period=month&print=1`],
+    ['report-share', `/r/${token}?period=month&print=1`],
   ] as const) {
-    const page = await browser.newPage()
+    const page = await context.newPage()
     const response = await page.goto(address + url)
     t.equal(response?.status(), 200, name)
     t.equal(await page.locator('form.filters').count(), 0, `${name}: no filter form in the print view`)
@@ -64,17 +75,18 @@ t.test('the dashboard and the share page print on one A4 page', { skip: !existsS
 
 t.test('a region with many partners, locations and activities still prints on one A4 page', { skip: !existsSync('/usr/bin/chromium') && 'no Chromium' }, async (t) => {
   const { seedDemo } = await import('../../scripts/seed-demo.ts')
-  const { app, database } = await buildTestApp(t)
-  const summary = await seedDemo(database.db, { now: new Date('2026-11-28T12:00:00Z'), responses: 3000 })
+  const demoNow = new Date('2026-11-28T12:00:00Z')
+  const { app, database } = await buildTestApp(t, { PUBLIC_BASE_URL: 'http://127.0.0.1' }, { now: () => demoNow })
+  const summary = await seedDemo(database.db, { now: demoNow, responses: 3000 })
   const region = summary.regions[0]!
-  await app.register(dashboardRoutes, { prefix: '/demo', access: () => ({ regionIds: 'all' }), now: () => new Date('2026-11-28T12:00:00Z') })
+  await makeUser(database.db, 'admin', 'print-admin@example.be')
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await launchBrowser()
   t.teardown(() => browser.close())
   mkdirSync(artifacts, { recursive: true })
-  const page = await browser.newPage()
+  const page = await (await signedInContext(browser, address, 'print-admin@example.be')).newPage()
   for (const period of ['quarter', 'year']) {
-    const response = await page.goto(`${address}/demo/dashboard/${region.id}?period=${period}&print=1&lang=en`)
+    const response = await page.goto(`${address}/admin/dashboard/${region.id}?period=${period}&print=1&lang=en`)
     t.equal(response?.status(), 200)
     const rows = await page.locator('section[aria-labelledby="h-activity"] tbody tr').count()
     t.ok(rows > 7, `${period}: the screen table has every activity (${rows} rows)`)

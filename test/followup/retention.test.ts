@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../src/db/types.ts'
 import { sqlitePath } from '../../src/db/database.ts'
 import { upsertContactRequest } from '../../src/followup/queries.ts'
@@ -27,6 +27,7 @@ async function response(db: Kysely<Database>, fixture: Fixture, createdAt: strin
       liked: 4,
       free_text: freeText,
       step: 2,
+      record_key: 17,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -54,6 +55,15 @@ async function contact(db: Kysely<Database>, fixture: Fixture, createdAt: string
   return responseId
 }
 
+/** A learning-path step with a note on the contact request of this answer. */
+async function note(db: Kysely<Database>, responseId: number, text: string) {
+  const request = await db.selectFrom('contact_requests').select('id').where('response_id', '=', responseId).executeTakeFirstOrThrow()
+  await db
+    .insertInto('path_steps')
+    .values({ contact_request_id: request.id, kind: 'conversation', on_day: '2027-01-01', offer_id: null, note: text, recorded_by: 1, recorded_at: ago(60), record_key: 9 })
+    .execute()
+}
+
 t.test('retention erases exactly what is due, per region, and keeps the answers', async (t) => {
   const database = await testDatabase(t)
   const db = database.db
@@ -62,8 +72,11 @@ t.test('retention erases exactly what is due, per region, and keeps the answers'
   // Region b keeps contact details for a shorter time and free text for a year.
   await db.updateTable('regions').set({ contact_days_after_close: 7, contact_max_age_days: 30, free_text_retention_days: 365 }).where('id', '=', b.regionId).execute()
 
-  await contact(db, a, ago(40), '+32470000001', ago(31)) // closed 31 days ago: erased
-  await contact(db, a, ago(40), '+32470000002', ago(29)) // closed 29 days ago: kept
+  const erasedPath = await contact(db, a, ago(40), '+32470000001', ago(31)) // closed 31 days ago: erased
+  const keptPath = await contact(db, a, ago(40), '+32470000002', ago(29)) // closed 29 days ago: kept
+  await note(db, erasedPath, 'notitie die gaat')
+  await note(db, erasedPath, 'tweede notitie die gaat')
+  await note(db, keptPath, 'notitie die blijft')
   await contact(db, a, ago(91), '+32470000003') // never closed, 91 days old: erased
   await contact(db, a, ago(89), '+32470000004') // 89 days old: kept
   await contact(db, b, ago(20), '+32470000005', ago(8)) // region b: closed 8 > 7 days ago: erased
@@ -75,7 +88,9 @@ t.test('retention erases exactly what is due, per region, and keeps the answers'
   await db.insertInto('response_moderation').values({ response_id: oldText, status: 'approved', redacted_text: 'oude [naam] tekst', moderated_by: 1, moderated_at: ago(700) }).execute()
 
   const counts = await runRetention(db, now)
-  t.same(counts, { contactsAfterClose: 2, contactsMaxAge: 2, freeTexts: 2 })
+  t.same(counts, { contactsAfterClose: 2, contactsMaxAge: 2, freeTexts: 2, notes: 2 })
+  const notes = await db.selectFrom('path_steps').select('note').orderBy('id').execute()
+  t.same(notes.map((row) => row.note), [null, null, 'notitie die blijft'], 'path notes go with their contact details, and only those')
 
   const rows = await db.selectFrom('contact_requests').select(['contact_value', 'name', 'erased_at', 'erase_reason', 'status', 'outcome', 'withdrawal_token_hash']).orderBy('id').execute()
   const kept = rows.filter((row) => row.contact_value !== null).map((row) => row.contact_value)
@@ -93,10 +108,10 @@ t.test('retention erases exactly what is due, per region, and keeps the answers'
   t.equal(moderation.redacted_text, null, 'the redacted copy goes with the text')
 
   const again = await runRetention(db, now)
-  t.same(again, { contactsAfterClose: 0, contactsMaxAge: 0, freeTexts: 0 }, 'a second run finds nothing')
+  t.same(again, { contactsAfterClose: 0, contactsMaxAge: 0, freeTexts: 0, notes: 0 }, 'a second run finds nothing')
   const runs = await db.selectFrom('retention_runs').selectAll().orderBy('id').execute()
   t.equal(runs.length, 2)
-  t.match(runs[0], { contacts_after_close: 2, contacts_max_age: 2, free_texts: 2 })
+  t.match(runs[0], { contacts_after_close: 2, contacts_max_age: 2, free_texts: 2, notes: 2 })
 })
 
 t.test('erased contact details and free text leave no bytes in the SQLite file or its WAL', { skip: database() }, async (t) => {
@@ -106,7 +121,8 @@ t.test('erased contact details and free text leave no bytes in the SQLite file o
   const phone = '+32470987123'
   const email = 'kanarie.wis@voorbeeld.be'
   const text = 'KANARIE-VRIJE-TEKST-5529'
-  await contact(db, fixture, ago(100), phone)
+  const pathNote = 'KANARIE-TRAJECTNOTITIE-8841: belt liever na vijven'
+  await note(db, await contact(db, fixture, ago(100), phone), pathNote)
   await contact(db, fixture, ago(100), email)
   await response(db, fixture, ago(800), text)
   // Plenty of other rows around them, as in a real database.
@@ -115,18 +131,62 @@ t.test('erased contact details and free text leave no bytes in the SQLite file o
   const path = sqlitePath(database.url)
   const bytes = () => Buffer.concat([readFileSync(path), existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0)])
   await checkpoint(database.sqlite)
-  for (const canary of [phone, email, text]) t.ok(bytes().includes(canary), `before: ${canary} is in the file (the test can see it)`)
+  for (const canary of [phone, email, text, pathNote]) t.ok(bytes().includes(canary), `before: ${canary} is in the file (the test can see it)`)
 
   const counts = await runRetention(db, now)
-  t.same(counts, { contactsAfterClose: 0, contactsMaxAge: 2, freeTexts: 1 })
+  t.same(counts, { contactsAfterClose: 0, contactsMaxAge: 2, freeTexts: 1, notes: 1 })
   await checkpoint(database.sqlite)
   t.equal(readFileSync(`${path}-wal`).length, 0, 'the WAL is truncated')
-  for (const canary of [phone, email, text]) t.notOk(bytes().includes(canary), `after: ${canary} is gone from the bytes`)
+  for (const canary of [phone, email, text, pathNote]) t.notOk(bytes().includes(canary), `after: ${canary} is gone from the bytes`)
   t.ok(bytes().includes('gewone tekst 199'), 'the other rows are still there')
 })
 
 function database(): string | false {
   return process.env.TEST_DATABASE_URL ? 'the raw-bytes check is for the SQLite file' : false
+}
+
+/**
+ * On PostgreSQL: the table files of contact requests and path steps (and their TOAST
+ * tables), after VACUUM and a CHECKPOINT (which writes the vacuumed pages to disk). Only
+ * where the server's data directory can be read from here (a local test server, as root);
+ * the WAL segments are not checked — PostgreSQL keeps inserted values there until it
+ * recycles the segment (docs/privacy.md §3).
+ */
+t.test('on PostgreSQL, after VACUUM the table files hold neither the contact details nor the path note', { skip: postgresFiles() }, async (t) => {
+  const database = await testDatabase(t)
+  const db = database.db
+  const fixture = await seedPoster(database)
+  const phone = '+32470987124'
+  const pathNote = 'KANARIE-PG-TRAJECTNOTITIE-3317'
+  await note(db, await contact(db, fixture, ago(100), phone), pathNote)
+  for (let i = 0; i < 100; i++) await note(db, await contact(db, fixture, ago(1), `+3247010${String(i).padStart(4, '0')}`), `gewone notitie ${i}`)
+
+  const dataDirectory = (await sql<{ data_directory: string }>`show data_directory`.execute(db)).rows[0]!.data_directory
+  const files = async () => {
+    const rows = await sql<{ path: string | null }>`
+      select pg_relation_filepath(c.oid) as path from pg_class c
+      where c.oid in ('contact_requests'::regclass, 'path_steps'::regclass)
+         or c.oid in (select reltoastrelid from pg_class where oid in ('contact_requests'::regclass, 'path_steps'::regclass))`.execute(db)
+    return rows.rows.map((row) => row.path).filter((path): path is string => path !== null)
+  }
+  const bytes = async () => {
+    await sql`checkpoint`.execute(db)
+    return Buffer.concat((await files()).map((file) => (existsSync(`${dataDirectory}/${file}`) ? readFileSync(`${dataDirectory}/${file}`) : Buffer.alloc(0))))
+  }
+  for (const canary of [phone, pathNote]) t.ok((await bytes()).includes(canary), `before: ${canary} is in the table files (the test can see them)`)
+
+  const counts = await runRetention(db, now)
+  t.match(counts, { contactsMaxAge: 1, notes: 1 })
+  await sql`vacuum contact_requests`.execute(db)
+  await sql`vacuum path_steps`.execute(db)
+  const after = await bytes()
+  for (const canary of [phone, pathNote]) t.notOk(after.includes(canary), `after VACUUM: ${canary} is gone from the table files`)
+  t.ok(after.includes('gewone notitie 99'), 'the other rows are still there')
+})
+
+function postgresFiles(): string | false {
+  if (!process.env.TEST_DATABASE_URL) return 'the PostgreSQL files check needs TEST_DATABASE_URL'
+  return existsSync('/var/lib/postgresql') ? false : 'the PostgreSQL data directory is not on this machine'
 }
 
 t.test('the server runs retention on a schedule and stops when it closes', async (t) => {

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { Database } from '../../src/db/types.ts'
-import type { StaffUser } from '../../src/followup/access.ts'
-import followupRoutes, { type FollowupAuditEvent } from '../../src/followup/routes.ts'
-import { upsertContactRequest } from '../../src/followup/queries.ts'
+import type { Database, Role } from '../../src/db/types.ts'
+import { upsertContactRequest } from '../../src/followup/index.ts'
+import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 import { buildTestApp, seedPoster, type Fixture } from '../helpers.ts'
 
 interface Teardown {
@@ -12,32 +11,66 @@ interface Teardown {
 
 const day = 24 * 60 * 60 * 1000
 
+export interface AuditEntry {
+  userId: number | null
+  action: string
+  resourceType: string | null
+  resourceId: number | null
+  regionId: number | null
+  detail?: Record<string, unknown>
+}
+
+/** Entries of the shell and the sign-in, not of follow-up. */
+const notFollowup = ['login.success', 'login.failure', 'login.throttled', 'logout', 'access.denied']
+
 /**
- * The app with the follow-up plugin mounted under /admin, as the lead will mount it behind
- * the accounts feature: the signed-in person is whoever the test sets in `world.as(...)`.
+ * The whole app with two regions (a and b), each with a poster. `signIn(role, regionIds)`
+ * makes an account and signs it in through /login, as a person would; for a partner member
+ * the regions name the organisations (each region's partner) they belong to.
  */
 export async function followupWorld(t: Teardown) {
   const ctx = await buildTestApp(t)
-  const audits: FollowupAuditEvent[] = []
-  let user: StaffUser | null = null
-  await ctx.app.register(followupRoutes, {
-    prefix: '/plugin',
-    currentUser: () => user,
-    audit: (event) => {
-      audits.push(event)
-    },
-  })
+  const db = ctx.database.db
   const a = await seedPoster(ctx.database)
   const b = await seedPoster(ctx.database)
-  return {
-    ...ctx,
-    a,
-    b,
-    audits,
-    as(next: StaffUser | null) {
-      user = next
-    },
+  let people = 0
+
+  /** An account with the test password (test/auth/browser.ts). */
+  async function account(role: Role, regionIds: number[] = []): Promise<{ id: number; email: string }> {
+    const email = `${role}-${++people}@example.be`
+    const memberships = role === 'partner' ? { partnerIds: regionIds.map((regionId) => (regionId === a.regionId ? a.partnerId : b.partnerId)) } : { regionIds }
+    return { id: await makeUser(db, role, email, memberships), email }
   }
+
+  /** A signed-in person with their account id, on the start page (whose CSRF token their forms carry). */
+  async function signIn(role: Role, regionIds: number[] = []): Promise<Browser & { id: number }> {
+    const { id, email } = await account(role, regionIds)
+    const browser = new Browser(ctx.app)
+    await browser.signIn(email, testPassword)
+    const home = await browser.get('/admin')
+    if (home.statusCode !== 200) throw new Error(`${email} did not get to the start page`)
+    return Object.assign(browser, { id })
+  }
+
+  /** What follow-up wrote to the audit log, oldest first. */
+  async function audits(): Promise<AuditEntry[]> {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['user_id', 'action', 'resource_type', 'resource_id', 'region_id', 'detail'])
+      .where('action', 'not in', notFollowup)
+      .orderBy('id')
+      .execute()
+    return rows.map((row) => ({
+      userId: row.user_id,
+      action: row.action,
+      resourceType: row.resource_type,
+      resourceId: row.resource_id,
+      regionId: row.region_id,
+      ...(row.detail === null ? {} : { detail: JSON.parse(row.detail) as Record<string, unknown> }),
+    }))
+  }
+
+  return { ...ctx, a, b, account, signIn, audits }
 }
 
 export async function themeIds(db: Kysely<Database>, regionId: number): Promise<number[]> {
@@ -64,6 +97,7 @@ export async function request(
       tried_new: 'yes',
       free_text: options.freeText ?? null,
       step: 2,
+      record_key: 17,
     })
     .returning('id')
     .executeTakeFirstOrThrow()

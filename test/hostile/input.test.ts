@@ -3,7 +3,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { signAnswerToken } from '../../src/capture/answer-token.ts'
 import { issueFormTicket } from '../../src/capture/guard.ts'
-import { answerStepOne, buildTestApp, form, formHeaders, seedPoster, type Fixture, type TestApp } from '../helpers.ts'
+import { answerSecret, answerStepOne, buildTestApp, form, formHeaders, seedPoster, type Fixture, type TestApp } from '../helpers.ts'
 import { loadCorpus } from './corpus.ts'
 
 /**
@@ -23,10 +23,19 @@ const corpus = loadCorpus()
 let cases = 0
 let phone = 0
 
-/** Each request its own client, as different phones are: the per-client limits are tested elsewhere. */
+/**
+ * Each request its own client, as different phones on different networks are: the answer
+ * budgets count per network (test/capture/rate-limit-keys.test.ts), so each phone gets its
+ * own address through the proxy header that the test apps trust (TRUST_PROXY=1).
+ */
 function client(): Record<string, string> {
-  return { 'user-agent': `HostilePhone/${++phone}` }
+  const n = ++phone
+  return { 'user-agent': `HostilePhone/${n}`, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` }
 }
+const behindProxy = { TRUST_PROXY: '1' }
+// CI's short configuration (TEST_PROFILE=short) runs a third of the random cases below; the
+// corpus lines, which hold the known-hostile inputs, all run in both.
+const short = process.env.TEST_PROFILE === 'short'
 
 async function counts({ database }: TestApp) {
   const db = database.db
@@ -45,7 +54,10 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 /** What step 2 must do with a free text: store it as typed (trimmed, NFC) or refuse it. */
 function expectedFreeText(text: string): { refused: true } | { refused: false; stored: string | null } {
   const clean = text.normalize('NFC').trim()
-  if (controlCharacters.test(clean) || [...graphemes.segment(clean)].length > 280) return { refused: true }
+  const clusters = [...graphemes.segment(clean)].map(({ segment }) => [...segment].length)
+  // 280 characters, none of more than 16 code points, at most 1,120 code points and 3,360 bytes (capture/schemas.ts).
+  const oversized = clusters.length > 280 || clusters.some((n) => n > 16) || [...clean].length > 1120 || Buffer.byteLength(clean) > 3360
+  if (controlCharacters.test(clean) || oversized) return { refused: true }
   return { refused: false, stored: clean === '' ? null : clean }
 }
 
@@ -59,7 +71,7 @@ async function stepOne(app: FastifyInstance, fixture: Fixture) {
 }
 
 t.test('every corpus line as step-2 free text: stored as typed, or refused with a message and nothing changed', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   for (const line of corpus) {
     const { location, id } = await stepOne(ctx.app, fixture)
@@ -80,7 +92,7 @@ t.test('every corpus line as step-2 free text: stored as typed, or refused with 
 })
 
 t.test('every corpus line in the contact form (name, e-mail or phone, language, moment): taken or refused, never a 5xx', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   const contacts = async () => Number((await ctx.database.db.selectFrom('contact_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
   for (const line of corpus) {
@@ -119,9 +131,10 @@ t.test('every corpus line in the contact form (name, e-mail or phone, language, 
 })
 
 t.test('every corpus line as poster code, language, ticket, token and answer value: a 4xx or the plain page, never a 5xx, nothing stored', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   const { location, id } = await stepOne(ctx.app, fixture)
+  const secret = await answerSecret(ctx.app)
   const before = await counts(ctx)
   const enc = encodeURIComponent
   for (const line of corpus) {
@@ -130,10 +143,10 @@ t.test('every corpus line as poster code, language, ticket, token and answer val
       { what: 'poster code', method: 'GET', url: `/q/${enc(line)}`, ok: [400, 404] },
       { what: 'kiosk code', method: 'GET', url: `/k/${enc(line)}`, ok: [400, 404] },
       { what: 'typed code', method: 'GET', url: `/q?code=${enc(line)}`, ok: [303, 400] },
-      { what: 'answer to a code', method: 'POST', url: `/q/${enc(line)}`, payload: form({ tried_new: 'yes', ticket: issueFormTicket(ctx.app.answerSecret, line, Date.now() - 5000) }), ok: [400, 404] },
+      { what: 'answer to a code', method: 'POST', url: `/q/${enc(line)}`, payload: form({ tried_new: 'yes', ticket: issueFormTicket(secret, line, Date.now() - 5000) }), ok: [400, 404] },
       { what: 'language', method: 'GET', url: `/q/${fixture.code}?lang=${enc(line)}`, ok: [200, 400] },
       { what: 'ticket', method: 'POST', url: `/q/${fixture.code}`, payload: form({ tried_new: 'yes', ticket: line }), ok: [400] },
-      { what: 'tried_new', method: 'POST', url: `/q/${fixture.code}`, payload: form({ tried_new: line, ticket: issueFormTicket(ctx.app.answerSecret, fixture.code, Date.now() - 5000) }), ok: [400] },
+      { what: 'tried_new', method: 'POST', url: `/q/${fixture.code}`, payload: form({ tried_new: line, ticket: issueFormTicket(secret, fixture.code, Date.now() - 5000) }), ok: [400] },
       { what: 'answer token (GET)', method: 'GET', url: `/q/${fixture.code}/2?t=${enc(line)}`, ok: [400, 403] },
       { what: 'answer token (POST)', method: 'POST', url: `/q/${fixture.code}/2?t=${enc(line)}`, payload: form({ liked: '5', free_text: 'x' }), ok: [400, 403] },
       { what: 'liked', method: 'POST', url: location, payload: form({ liked: line }), ok: [422] },
@@ -162,7 +175,7 @@ t.test('every corpus line as poster code, language, ticket, token and answer val
 })
 
 t.test('malformed step-2 bodies: too large, invalid UTF-8, wrong type; nothing changed', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   const { location } = await stepOne(ctx.app, fixture)
   const before = await counts(ctx)
@@ -192,11 +205,11 @@ t.test('malformed step-2 bodies: too large, invalid UTF-8, wrong type; nothing c
 })
 
 t.test('forged, replayed and foreign tickets and tokens', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   const other = await seedPoster(ctx.database)
   const { location, id } = await stepOne(ctx.app, fixture)
-  const secret = ctx.app.answerSecret
+  const secret = await answerSecret(ctx.app)
   const before = await counts(ctx)
   const now = Date.now()
   const forgedTickets = {
@@ -238,8 +251,9 @@ t.test('forged, replayed and foreign tickets and tokens', async (t) => {
 })
 
 t.test('fast-check: random poster codes never reach a poster, never a 5xx', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
+  const secret = await answerSecret(ctx.app)
   const before = await counts(ctx)
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[0-9A-Za-z]{1,12}$/), fc.string({ unit: 'binary', maxLength: 20 })), async (code) => {
@@ -249,18 +263,18 @@ t.test('fast-check: random poster codes never reach a poster, never a 5xx', asyn
         method: 'POST',
         url: `/q/${encodeURIComponent(code)}`,
         headers: { ...formHeaders, ...client() },
-        payload: form({ tried_new: 'yes', ticket: issueFormTicket(ctx.app.answerSecret, code, Date.now() - 5000) }),
+        payload: form({ tried_new: 'yes', ticket: issueFormTicket(secret, code, Date.now() - 5000) }),
       })
       cases += 2
       return isClientError(get.statusCode) && isClientError(post.statusCode)
     }),
-    { numRuns: 150 },
+    { numRuns: short ? 50 : 150 },
   )
   t.same(await counts(ctx), before, 'no answer stored')
 })
 
 t.test('fast-check: random step-2 bodies are taken or refused with a message, never a 5xx', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, behindProxy)
   const fixture = await seedPoster(ctx.database)
   const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom(...corpus))
   const body = fc.record(
@@ -282,7 +296,7 @@ t.test('fast-check: random step-2 bodies are taken or refused with a message, ne
       if (res.statusCode === 303) return row.step === 2
       return res.statusCode === 422 && row.step === 1 && /class="error"/.test(res.body)
     }),
-    { numRuns: 120 },
+    { numRuns: short ? 40 : 120 },
   )
   t.pass('every random body was taken (303, amended) or refused (422, message, unchanged)')
 })

@@ -35,7 +35,7 @@ t.test('npm run backup copies a live SQLite database while it is written to, and
   await migrateToLatest(database.db)
   const fixture = await seedPoster(database)
   const insert = database.sqlite!.prepare(
-    `insert into responses (poster_id, region_id, partner_id, location_id, activity_id, created_at, language, tried_new, step) values (?, ?, ?, ?, ?, ?, 'nl', 'yes', 1)`,
+    `insert into responses (poster_id, region_id, partner_id, location_id, activity_id, created_at, language, tried_new, step, record_key) values (?, ?, ?, ?, ?, ?, 'nl', 'yes', 1, abs(random() % 256))`,
   )
   const answer = () => insert.run(fixture.posterId, fixture.regionId, fixture.partnerId, fixture.locationId, fixture.activityId, new Date().toISOString())
   database.sqlite!.transaction(() => {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/database.ts'
 import { type CounterStore, DatabaseCounterStore, RedisCounterStore } from '../../src/ops/counters.ts'
+import { MemoryCounterStore } from '../../src/http/rate-limit.ts'
 import { testDatabase } from '../helpers.ts'
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -33,6 +34,17 @@ function sharedCounterBehaviour(t: Test, open: () => Promise<{ a: CounterStore; 
     t.equal(await a.hit(key, 60, now + 30_000), 1, 'the next window starts at 1 (12:01:00)')
     t.equal(await b.hit(key, 86_400, now), 1, 'a day window is a different counter than a minute window')
   })
+
+  t.test('a flood of other keys leaves an existing counter alone', async (t) => {
+    const { a, b } = await open()
+    const key = `exhausted:${randomBytes(8).toString('hex')}`
+    const now = Date.UTC(2026, 10, 28, 12, 0, 30)
+    for (let i = 0; i < 50; i++) await a.hit(key, 600, now)
+    for (let start = 0; start < 1_200; start += 200) {
+      await Promise.all(Array.from({ length: 200 }, (_, j) => b.hit(`flood:${key}:${start + j}`, 600, now)))
+    }
+    t.equal(await a.hit(key, 600, now + 1_000), 51, 'the count goes on where it was')
+  })
 }
 
 t.test('database counters', async (t) => {
@@ -53,6 +65,27 @@ t.test('database counters', async (t) => {
     const keys = (await database.db.selectFrom('ops_counters').select('key').execute()).map((row) => row.key)
     t.same(keys, ['current'])
     t.equal(await store.sweep(now + 120_000), 1)
+  })
+})
+
+t.test('memory counters (one SQLite instance)', async (t) => {
+  sharedCounterBehaviour(t, async () => {
+    // One instance only: both "instances" are the same store.
+    const store = new MemoryCounterStore(1_000)
+    return { a: store, b: store }
+  })
+
+  t.test('when full, ended windows and then the keys with the fewest hits go first', async (t) => {
+    const store = new MemoryCounterStore(100)
+    const now = Date.UTC(2026, 10, 28, 12, 0, 30)
+    for (let i = 0; i < 40; i++) await store.hit('busy', 600, now)
+    await store.hit('day', 86_400, now)
+    await store.hit('day', 86_400, now)
+    for (let i = 0; i < 500; i++) await store.hit(`flood:${i}`, 600, now)
+    t.ok(store.size <= 100, `bounded (${store.size} keys)`)
+    t.equal(await store.hit('busy', 600, now), 41, 'the busy client keeps its count')
+    t.equal(await store.hit('day', 86_400, now), 3, 'a counter with another window size is not swept as ended')
+    t.equal(await store.hit('flood:499', 600, now), 2, 'the newest flood key is still counted')
   })
 })
 

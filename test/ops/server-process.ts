@@ -29,6 +29,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   delete base.NODE_OPTIONS
   delete base.NODE_V8_COVERAGE
   for (const key of Object.keys(base)) if (key.startsWith('TAP') || key === 'TEST_DATABASE_URL') delete base[key]
+  // tap's process tracker also wraps child processes; '0' turns its coverage off in this one.
+  base._TAPJS_PROCESSINFO_COVERAGE_ = '0'
   return { ...base, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }
 }
 
@@ -50,7 +52,8 @@ export function runServer(t: Teardown, env: Record<string, string>) {
 
 /** Starts a server on a free port and resolves when it listens (or rejects with its output). */
 export async function startServer(t: Teardown, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
-  const server = runServer(t, env)
+  // One trusted proxy hop: postAnswer's phones each answer from an address of their own.
+  const server = runServer(t, { TRUST_PROXY: '1', ...env })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.stderr()}${server.stdout()}`)), timeoutMs)
     const look = () => {
@@ -93,7 +96,7 @@ export async function postAnswer(
   const ticket = issueFormTicket(value, code, Date.now() - 5000)
   return fetch(`${url}/q/${code}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `TestPhone/${phone}` },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `TestPhone/${phone}`, 'x-forwarded-for': `10.${(phone >> 16) & 255}.${(phone >> 8) & 255}.${phone & 255}` },
     body: new URLSearchParams({ ...fields, ticket }).toString(),
     redirect: 'manual',
   })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { posterFont, printable, type PosterFont } from '../../src/posters/fonts.ts'
+import { posterFont, printable, type PosterFont } from '../../src/pdf/fonts.ts'
 import { readFileSync } from 'node:fs'
 import { type LabelStock, labelPositions, labelStocks, labelsPerSheet, posterFormats, type StickerFormat } from '../../src/posters/layouts.ts'
 import { posterLanguages, posterPdf, type PosterContent, type PrintOptions } from '../../src/posters/poster-pdf.ts'

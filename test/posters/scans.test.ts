@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createLocation } from '../../src/admin/queries.ts'
-import { activityFunnels, last30DaysFrom, posterFunnels } from '../../src/posters/funnel.ts'
+import { activityFunnels, countFunnels, last30DaysFrom, posterFunnels } from '../../src/posters/funnel.ts'
 import { createPoster, printablePosters, setPosterStatus } from '../../src/posters/queries.ts'
 import { countScan, ScanCounter, scanDay } from '../../src/posters/scans.ts'
 import type { NewResponse } from '../../src/db/types.ts'
@@ -32,12 +32,13 @@ t.test('ScanCounter keeps scans in memory and writes them in one go', async (t) 
   const database = await testDatabase(t)
   const a = await seedPoster(database)
   const b = await seedPoster(database)
-  let now = new Date('2026-11-28T23:59:59.000Z')
+  // Scans are counted per Brussels day: midnight there is 23:00 UTC in November.
+  let now = new Date('2026-11-28T22:59:59.000Z')
   const counter = new ScanCounter(database.db, { flushAfterMs: 60_000, now: () => now })
   counter.record(a.posterId)
   counter.record(a.posterId)
   counter.record(b.posterId)
-  now = new Date('2026-11-29T00:00:01.000Z')
+  now = new Date('2026-11-28T23:00:01.000Z')
   counter.record(a.posterId)
   t.equal(counter.pending, 4)
   t.equal((await database.db.selectFrom('poster_scans').selectAll().execute()).length, 0, 'nothing written before the flush')
@@ -86,6 +87,7 @@ async function answer(database: Awaited<ReturnType<typeof testDatabase>>, fixtur
     language: 'nl',
     tried_new: 'yes',
     step,
+    record_key: 17,
   }
   await database.db.insertInto('responses').values(values).execute()
 }
@@ -98,7 +100,8 @@ t.test('the funnel shows scans → step 1 → step 2 per poster and per activity
   const second = (await createPoster(database.db, { activityId: first.activityId, locationId: secondLocation })).id
   const other = await seedPoster(database, { regionId: first.regionId })
 
-  const today = '2026-11-28'
+  // The funnel counts complete days: on the 29th, up to the end of the 28th.
+  const today = '2026-11-29'
   t.equal(last30DaysFrom(today), '2026-10-30')
   await countScan(database.db, first.posterId, '2026-11-28', 10)
   await countScan(database.db, first.posterId, '2026-10-30', 3)
@@ -111,10 +114,13 @@ t.test('the funnel shows scans → step 1 → step 2 per poster and per activity
   await answer(database, first, '2026-10-29T23:00:00.000Z', 2)
   await answer(database, { ...first, posterId: second, locationId: secondLocation }, '2026-11-01T12:00:00.000Z', 1)
 
-  const posters = await posterFunnels(database.db, { partnerIds: [first.partnerId] }, today)
+  await countScan(database.db, first.posterId, today, 7) // today: not counted yet
+  await answer(database, first, '2026-11-29T08:00:00.000Z', 2)
+  const posters = await countFunnels(database.db, { partnerIds: [first.partnerId] }, today)
   t.equal(posters.length, 2, 'only the partner’s own posters')
   const one = posters.find((row) => row.posterId === first.posterId)!
-  t.same(one.last30Days, { scans: 13, step1: 3, step2: 1 })
+  // 2026-10-29T23:00Z is 30 October in Brussels: inside the last 30 days.
+  t.same(one.last30Days, { scans: 13, step1: 4, step2: 2 })
   t.same(one.allTime, { scans: 17, step1: 4, step2: 2 })
   const two = posters.find((row) => row.posterId === second)!
   t.same(two.allTime, { scans: 2, step1: 1, step2: 0 })
@@ -123,16 +129,20 @@ t.test('the funnel shows scans → step 1 → step 2 per poster and per activity
   const [activity] = activityFunnels(posters)
   t.equal(activity!.activityId, first.activityId)
   t.equal(activity!.posters, 2)
-  t.same(activity!.last30Days, { scans: 15, step1: 4, step2: 1 })
+  t.same(activity!.last30Days, { scans: 15, step1: 5, step2: 2 })
   t.same(activity!.allTime, { scans: 19, step1: 5, step2: 2 })
 
-  const region = await posterFunnels(database.db, { regionIds: [first.regionId] }, today)
+  const region = await countFunnels(database.db, { regionIds: [first.regionId] }, today)
   t.equal(region.length, 3, 'a region scope sees every partner')
   t.same(region.find((row) => row.posterId === other.posterId)!.last30Days, { scans: 50, step1: 0, step2: 0 })
-  t.same(await posterFunnels(database.db, { regionIds: [] }, today), [], 'no regions: nothing')
-  t.equal((await posterFunnels(database.db, {}, today)).length, 3, 'an admin sees all')
-  t.equal((await posterFunnels(database.db, { partnerIds: [first.partnerId], regionIds: [first.regionId + 1000] }, today)).length, 0, 'both limits hold')
-  t.ok((await posterFunnels(database.db, { partnerIds: [first.partnerId] })).length === 2, 'today by default')
+  t.same(await countFunnels(database.db, { regionIds: [] }, today), [], 'no regions: nothing')
+  t.equal((await countFunnels(database.db, {}, today)).length, 3, 'an admin sees all')
+  t.equal((await countFunnels(database.db, { partnerIds: [first.partnerId], regionIds: [first.regionId + 1000] }, today)).length, 0, 'both limits hold')
+  // Published: every count through the cell-key table, the same on every call.
+  const shown = await posterFunnels(database.db, { partnerIds: [first.partnerId] }, { secret: 'test-secret', today })
+  t.same(await posterFunnels(database.db, { partnerIds: [first.partnerId] }, { secret: 'test-secret', today }), shown, 'the same numbers on every view')
+  for (const row of shown) for (const n of [...Object.values(row.last30Days), ...Object.values(row.allTime)]) t.ok(n === 0 || n >= 5, `never 1 … 4 (${n})`)
+  t.ok((await posterFunnels(database.db, { partnerIds: [first.partnerId] }, { secret: 'test-secret' })).length === 2, 'today by default')
   t.match(scanDay(), /^\d{4}-\d{2}-\d{2}$/)
 })
 
@@ -145,7 +155,7 @@ t.test('a batch covers the active and paused posters of its scope, never retired
   const third = (await createPoster(database.db, { activityId: first.activityId, locationId: thirdLocation })).id
   await setPosterStatus(database.db, second, 'paused')
   await setPosterStatus(database.db, third, 'retired')
-  const posters = await printablePosters(database.db, { activityId: first.activityId })
+  const posters = await printablePosters(database.db, { scope: { activityId: first.activityId } })
   t.same(
     posters.map((poster) => [poster.id, poster.status]),
     [
@@ -154,5 +164,5 @@ t.test('a batch covers the active and paused posters of its scope, never retired
     ],
     'the retired poster at "Atelier" is left out; the rest in location order',
   )
-  t.same(await printablePosters(database.db, { regionIds: [] }), [])
+  t.same(await printablePosters(database.db, { scope: { regionIds: [] } }), [])
 })

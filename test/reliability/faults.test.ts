@@ -54,7 +54,7 @@ async function sandbox(t: Test): Promise<Sandbox | undefined> {
     return undefined
   }
   const dir = mkdtempSync(join(tmpdir(), 'leervraag-fault-'))
-  const refused = tryMount(dir, '3m')
+  const refused = tryMount(dir, '16m')
   if (refused !== undefined) {
     rmdirSync(dir)
     t.comment(`# SKIPPED: cannot mount a tmpfs here (${refused}); run as root to test a full disk and a read-only database`)

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { classify, compileThemes, fold, storeTextThemes, textTerms } from '../../src/themes/classify.ts'
+import { classify, compileThemes, fold, storeTextThemes } from '../../src/answers/index.ts'
+import { textTerms } from '../../src/themes/text-terms.ts'
 import { testDatabase } from '../helpers.ts'
 import { buildWorld, storeAnswer } from '../dashboard/world.ts'
 
