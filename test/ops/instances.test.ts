@@ -14,7 +14,7 @@ t.test('three instances on one PostgreSQL schema: every acknowledged answer is s
     t.pass('skipped without PostgreSQL')
     return
   }
-  // A fresh schema without tables: the three instances start together and race to migrate it.
+  // A fresh database without tables: the three instances start together and race to migrate it.
   const database = await testDatabase(t, { migrate: false })
   const servers = await Promise.all([0, 1, 2].map(() => startServer(t, { DATABASE_URL: database.url })))
   t.equal(new Set(servers.map((server) => server.url)).size, 3, 'three instances on three ports')
