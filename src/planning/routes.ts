@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { today } from '../answers/index.ts'
+import { disclosureTerms, today } from '../answers/index.ts'
 import { K } from '../answers/cell-key.ts'
 import { type CsvCell, csvDocument, csvNumber } from '../dashboard/index.ts'
 import { type Language, translator, type Translate } from '../i18n/i18n.ts'
@@ -84,6 +84,7 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
     return renderStaffPage(request, reply, 'planning/page', 'admin.planning.title', {
       model,
       k: K,
+      disclosure: disclosureTerms,
       pageStyle: 'planning',
       canPickPartner: user.role !== 'partner',
       proposalsHref: can(user, 'view', { type: 'proposal', regionId: region.id, onPanel: await isOnPanel(app.db, region.id, user.id) }) ? `/admin/regions/${region.id}/planning/proposals` : null,
