@@ -28,6 +28,7 @@ export {
 } from './period.ts'
 export { cellKey, newRecordKey, publish } from './cell-key.ts'
 export { disclosureTerms } from './disclosure-terms.ts'
+export { emergingThemes } from './emerging.ts'
 export { emailMask, hasContactDetails, maskContacts, phoneMask } from './masking.ts'
 export { classify, compileThemes, fold, storeTextThemes, tokenize, type ThemeMatch, type ThemeMatcher, type Token } from './classify.ts'
 export { amendResponseIn, eraseFreeTexts, insertResponse, insertResponseRow, type Amendment, type NewAnswer, withRecordKey } from './responses.ts'

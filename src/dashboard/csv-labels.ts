@@ -1,6 +1,6 @@
 import type { Language, MessageKey } from '../i18n/i18n.ts'
 import { translator } from '../i18n/i18n.ts'
-import type { CsvCell } from './csv.ts'
+import type { CsvCell } from '../http/csv.ts'
 
 /**
  * The words of the dashboard's CSV in the export's language: the header row, the section

@@ -1,5 +1,5 @@
 import { cellKey, K, publish } from '../answers/cell-key.ts'
-import { emergingThemes } from '../dashboard/index.ts'
+import { emergingThemes } from '../answers/index.ts'
 
 /**
  * The planning table, as pure arithmetic: true counts and key sums in, published figures,
@@ -77,7 +77,7 @@ export interface SeriesInput {
   previousTotal: Cell | null
 }
 
-/** Published figures per theme of one population, with the dashboard's emerging test on published counts. */
+/** Published figures per theme of one population, with the emerging test the dashboard uses (src/answers/emerging.ts), on published counts. */
 export function seriesOf(themeIds: readonly number[], input: SeriesInput): Map<number, Series> {
   const total = published(input.currentTotal)
   const previousTotal = input.previousTotal === null ? null : published(input.previousTotal)
