@@ -97,7 +97,7 @@ async function insertRun(
   return row.id
 }
 
-export function countOutcomes(lines: ReportLine[]): Record<Outcome, number> {
+function countOutcomes(lines: ReportLine[]): Record<Outcome, number> {
   const counts: Record<Outcome, number> = { imported: 0, updated: 0, unchanged: 0, pending: 0, skipped: 0 }
   for (const line of lines) counts[line.outcome]++
   return counts

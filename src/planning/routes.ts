@@ -134,7 +134,7 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
 }
 
 /** The same table as the page, one row per theme, in the order of the page. */
-export function planningCsv(model: PlanningModel, t: Translate): string {
+function planningCsv(model: PlanningModel, t: Translate): string {
   const share = (series: Series | null): CsvCell => (series?.share === null || series === null ? '' : csvNumber(series.share, 1))
   const figure = (value: number | null | undefined): CsvCell => (value === null || value === undefined ? '' : csvNumber(value))
   const header: CsvCell[] = [
@@ -176,6 +176,6 @@ export function planningCsv(model: PlanningModel, t: Translate): string {
 }
 
 /** Who offers something for a theme, each name once. */
-export function partnersOf(row: PlanRow): string[] {
+function partnersOf(row: PlanRow): string[] {
   return [...new Set(row.supply.map((item) => item.partner))]
 }

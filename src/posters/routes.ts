@@ -90,7 +90,7 @@ function coverOf(query: Partial<Record<(typeof coverKinds)[number], number | und
 }
 
 /** The batch page of a cover. */
-export function batchPage(cover: { kind: (typeof coverKinds)[number]; id: number }): string {
+function batchPage(cover: { kind: (typeof coverKinds)[number]; id: number }): string {
   return `/admin/posters/batch/${cover.kind}/${cover.id}`
 }
 
