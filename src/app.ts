@@ -61,7 +61,7 @@ export interface BuildOptions {
  * The path has no query string and no token in it (pathForLog, src/ops/log-serializers.ts).
  * Errors keep only their type, message, code and stack (src/ops/log-serializers.ts).
  */
-export function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     ...(stream ? { stream } : {}),

@@ -54,7 +54,7 @@ function postgresUrlParses(value: string): boolean {
 // 0 asks the system for any free port (tests start servers that way).
 const port = z.coerce.number().int().min(0).max(65535).default(3000)
 
-export const configSchema = z.object({
+const configSchema = z.object({
   PORT: port,
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_URL: databaseUrl,

@@ -23,10 +23,10 @@ const checkbox = z
   .optional()
   .transform((value) => value === 'on' || value === '1')
 
-export const languagesOffered = ['nl', 'fr', 'en'] as const
+const languagesOffered = ['nl', 'fr', 'en'] as const
 export const audiences = ['all', 'children', 'youth', 'adults', 'seniors'] as const
-export const partnerKinds = ['library', 'adult_education', 'youth_work', 'community_centre', 'employer', 'municipality', 'other'] as const
-export const posterStatuses = ['active', 'paused', 'retired'] as const
+const partnerKinds = ['library', 'adult_education', 'youth_work', 'community_centre', 'employer', 'municipality', 'other'] as const
+const posterStatuses = ['active', 'paused', 'retired'] as const
 
 export const regionBody = z.object({
   slug: z.string(message('admin.error.required')).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,59}$/, message('admin.region.slug.invalid')),

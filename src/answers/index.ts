@@ -7,19 +7,10 @@
 export { brusselsDay, localDay } from './calendar.ts'
 export {
   addDays,
-  assertBoundedPeriod,
-  dayCount,
   dayNumber,
-  dayRange,
-  maxPeriodDays,
-  weekMondays,
   dayStartUtc,
-  isDay,
-  isoWeek,
   namedPeriod,
   periodPieces,
-  previousPeriod,
-  splitPeriod,
   today,
   type Period,
   type PeriodName,
@@ -27,11 +18,12 @@ export {
   type PeriodSplit,
 } from './period.ts'
 export { cellKey, newRecordKey, publish } from './cell-key.ts'
-export { emailMask, hasContactDetails, maskContacts, phoneMask } from './masking.ts'
+export { disclosureTerms } from './disclosure-terms.ts'
+export { emergingThemes } from './emerging.ts'
+export { maskContacts } from './masking.ts'
 export { classify, compileThemes, fold, storeTextThemes, tokenize, type ThemeMatch, type ThemeMatcher, type Token } from './classify.ts'
-export { amendResponseIn, eraseFreeTexts, insertResponse, insertResponseRow, type Amendment, type NewAnswer, withRecordKey } from './responses.ts'
+export { amendResponseIn, eraseFreeTexts, type Amendment, type NewAnswer } from './responses.ts'
 export { ResponseWriter } from './response-writer.ts'
-export { GroupCommit } from './group-commit.ts'
 export {
   applyStepOne,
   applyStepOneBatch,

@@ -26,7 +26,7 @@ export interface DayRange {
   to: string
 }
 
-export const FIRST_GRID_YEAR = 2000
+const FIRST_GRID_YEAR = 2000
 
 export type GridPeriodErrorCode = 'off_grid' | 'out_of_range' | 'not_yet'
 
@@ -82,7 +82,7 @@ function isoWeekday(number: number): number {
   return (((number + 3) % 7) + 7) % 7
 }
 
-export function isoWeeksInYear(year: number): number {
+function isoWeeksInYear(year: number): number {
   return (isoWeekOneMonday(year + 1) - isoWeekOneMonday(year)) / 7
 }
 

@@ -16,7 +16,7 @@ export interface Period {
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/
 
-export function isDay(value: string): boolean {
+function isDay(value: string): boolean {
   if (!dayPattern.test(value)) return false
   const date = new Date(`${value}T12:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
@@ -44,7 +44,7 @@ export function dayNumber(day: string): number {
 export const maxPeriodDays = 5 * 366
 
 /** The first day a period may start: there is nothing to read before it. */
-export const earliestDay = '2000-01-01'
+const earliestDay = '2000-01-01'
 
 /**
  * The days a period may use: from 2000-01-01 to a year after today (a period planned ahead
@@ -90,12 +90,6 @@ const lengths: Record<Exclude<PeriodName, 'custom'>, number> = { '4w': 28, quart
 /** The last 4 weeks, quarter (13 weeks) or year, ending today. */
 export function namedPeriod(name: Exclude<PeriodName, 'custom'>, until: string): Period {
   return { from: addDays(until, -(lengths[name] - 1)), to: until }
-}
-
-/** The period of equal length just before (for emerging themes). */
-export function previousPeriod(period: Period): Period {
-  const length = dayCount(period)
-  return { from: addDays(period.from, -length), to: addDays(period.from, -1) }
 }
 
 const weeks = new Map<string, { week: string; monday: string }>()
@@ -177,7 +171,7 @@ function monthStart(month: string): string {
  * ending today the days after today are empty, so the current month costs one row per
  * poster instead of a row per poster and day.
  */
-export function splitPeriod(period: Period): PeriodSplit {
+function splitPeriod(period: Period): PeriodSplit {
   const days: PeriodSplit['days'] = []
   const headMonth = period.from.slice(0, 7)
   const tailMonth = period.to.slice(0, 7)

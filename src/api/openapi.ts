@@ -8,7 +8,7 @@ import { apiSchemas, errorSchema } from './schemas.ts'
  * Built once per process: it changes only with the code.
  */
 
-export const apiVersion = '1.0.0'
+const apiVersion = '1.0.0'
 
 type JsonSchema = Record<string, unknown>
 

@@ -13,7 +13,7 @@ import type { appliedFiltersSchema, breakdownSchema, breakdownsSchema, CellJson,
  * one decimal).
  */
 
-export function cellJson(cell: Cell): CellJson {
+function cellJson(cell: Cell): CellJson {
   return { count: cell.value }
 }
 

@@ -19,7 +19,7 @@ declare module 'fastify' {
 }
 
 /** Per token: a dashboard that refreshes every few seconds fits; a scraping loop does not. */
-export const apiLimit: Limit = { max: 120, windowMs: 60_000 }
+const apiLimit: Limit = { max: 120, windowMs: 60_000 }
 
 export interface ApiOptions {
   publicBaseUrl: string
@@ -55,7 +55,7 @@ function notFound(): ApiProblem {
  * The dashboard's filters, but strict: a machine that sends a value we cannot use gets a
  * 400 naming the parameter, where the dashboard page drops the value and shows a notice.
  */
-export function apiFilters(query: AggregateQuery, directory: RegionDirectory, day: string): ParsedFilters {
+function apiFilters(query: AggregateQuery, directory: RegionDirectory, day: string): ParsedFilters {
   // Off the grid: a free day range, an unknown spelling or a period with no day before today.
   if (query.from !== undefined || query.to !== undefined) {
     throw new ApiProblem(400, 'period_off_grid', 'free day ranges are not published: choose a period of the grid (week, month, quarter, year, quarter- or year-to-date)', query.from !== undefined ? 'from' : 'to')

@@ -23,7 +23,7 @@ function named<T extends z.ZodType>(schema: T, id: string, description: string):
 const day = z.iso.date()
 const id = z.number().int().min(1)
 
-export const cellSchema = named(
+const cellSchema = named(
   z.object({
     count: z.number().int().min(0),
   }),
@@ -36,9 +36,9 @@ export const cellSchema = named(
 const share = z.number().min(0).max(1).nullable().meta({ description: 'A share between 0 and 1 of two published counts, rounded to whole percent (0.01) and clamped to 0…1; null when the published whole is 0.' })
 const average = z.number().min(1).max(5).nullable().meta({ description: 'Average of "how much did you like it" (1–5) over the published count of each face, rounded to one decimal; null when no face has a published count.' })
 
-export const regionRefSchema = named(z.object({ id, name: z.string() }), 'RegionRef', 'A region.')
+const regionRefSchema = named(z.object({ id, name: z.string() }), 'RegionRef', 'A region.')
 
-export const periodSchema = named(
+const periodSchema = named(
   z.object({
     id: z.string().meta({ description: 'The grid period: 2026-W48, 2026-11, 2026-Q4, 2026, 2026-Q4-td or 2026-td.' }),
     from: day,
@@ -155,7 +155,7 @@ export const breakdownSchema = named(
   'Answers split one way; the rows add up to `total` (for activities: each partner\'s activities add up to that partner\'s row).',
 )
 
-export const ageBandByLocationSchema = named(
+const ageBandByLocationSchema = named(
   z.object({
     columns: z.array(z.string()).meta({ description: 'Age bands, `not_given` last.' }),
     rows: z.array(z.object({ location: id, name: z.string(), cells: z.array(cellSchema), total: cellSchema })),

@@ -8,7 +8,7 @@ import { allow, fieldErrors, type FieldErrors, formBody, type FormFields, idSche
 import { createApiToken, listActiveApiTokens, revokeApiToken } from './tokens.ts'
 
 /** The form that names a new token; messages are catalog keys, shown next to the field. */
-export const tokenForm = z.object({
+const tokenForm = z.object({
   name: z.string({ message: 'admin.error.required' }).trim().min(1, 'admin.error.required').max(80, 'admin.error.too_long'),
 })
 

@@ -7,11 +7,11 @@ import { randomToken, tokenHash } from '../auth/tokens.ts'
  * prefix lets a person (and secret scanners on code hosts) recognise a leaked token for
  * what it is. Only the SHA-256 of the whole string is stored.
  */
-export const tokenPrefix = 'lvapi_'
+const tokenPrefix = 'lvapi_'
 const tokenPattern = /^lvapi_[\w-]{43}$/
 
 /** How stale `last_used_at` may get before a request writes it again. */
-export const lastUsedResolutionMs = 60_000
+const lastUsedResolutionMs = 60_000
 
 export interface ApiTokenRow {
   id: number

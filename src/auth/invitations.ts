@@ -5,7 +5,7 @@ import { hashPassword } from './passwords.ts'
 import { createUser, normalizeEmail } from './users.ts'
 import { randomToken, tokenHash } from './tokens.ts'
 
-export const invitationLifetimeMs = 7 * 24 * 60 * 60 * 1000
+const invitationLifetimeMs = 7 * 24 * 60 * 60 * 1000
 
 export interface NewInvitation {
   email: string

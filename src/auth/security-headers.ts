@@ -9,7 +9,7 @@ import fp from 'fastify-plugin'
  * `upgrade-insecure-requests` and HSTS are only sent when the public address is https:
  * on a plain-http local install they would send the browser to a port that does not answer.
  */
-export function helmetOptions(publicBaseUrl: string): FastifyHelmetOptions {
+function helmetOptions(publicBaseUrl: string): FastifyHelmetOptions {
   const https = publicBaseUrl.startsWith('https:')
   return {
     global: true,
@@ -44,7 +44,7 @@ export function helmetOptions(publicBaseUrl: string): FastifyHelmetOptions {
  * route); our headers never vary per request (no nonces), so every response gets this
  * fixed set for the cost of a few setHeader calls.
  */
-export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
+async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const probe = Fastify({ logger: false })
   await probe.register(helmet, options)
   probe.get('/', async () => '')
@@ -64,7 +64,7 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
  * No page uses a device sensor, payment or the like, and none joins an ad-interest
  * cohort: all are switched off, for our pages and anything they could ever embed.
  */
-export const permissionsPolicy = [
+const permissionsPolicy = [
   'accelerometer',
   'autoplay',
   'browsing-topics',

@@ -4,7 +4,7 @@ import type { CurrentUser } from './permissions.ts'
 import { randomToken, tokenHash } from './tokens.ts'
 
 /** A session ends after 30 minutes without a request, and 12 hours after sign-in at the latest. */
-export const idleTimeoutMs = 30 * 60 * 1000
+const idleTimeoutMs = 30 * 60 * 1000
 export const absoluteTimeoutMs = 12 * 60 * 60 * 1000
 /** last_seen_at is written at most once a minute per session, not on every request. */
 const touchIntervalMs = 60 * 1000

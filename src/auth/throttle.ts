@@ -10,8 +10,8 @@ import type { Database } from '../db/types.ts'
  */
 export const accountLimit = 10
 export const clientLimit = 50
-export const windowMs = 15 * 60 * 1000
-export const lockMs = 15 * 60 * 1000
+const windowMs = 15 * 60 * 1000
+const lockMs = 15 * 60 * 1000
 
 /** Milliseconds until the key may try again; 0 when it may try now. */
 export async function lockedFor(db: Kysely<Database>, key: string, now = new Date()): Promise<number> {

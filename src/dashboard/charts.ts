@@ -15,7 +15,7 @@ import type { Cell } from './cells.ts'
  * `display: none`, so a screen reader meets one chart, not two.
  */
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 

@@ -1,6 +1,6 @@
 import type { Language, MessageKey } from '../i18n/i18n.ts'
 import { translator } from '../i18n/i18n.ts'
-import type { CsvCell } from './csv.ts'
+import type { CsvCell } from '../http/csv.ts'
 
 /**
  * The words of the dashboard's CSV in the export's language: the header row, the section
@@ -14,7 +14,7 @@ import type { CsvCell } from './csv.ts'
 export const csvLanguages = ['nl', 'fr', 'en'] as const satisfies readonly Language[]
 export type CsvLanguage = (typeof csvLanguages)[number]
 
-export function isCsvLanguage(value: unknown): value is CsvLanguage {
+function isCsvLanguage(value: unknown): value is CsvLanguage {
   return typeof value === 'string' && (csvLanguages as readonly string[]).includes(value)
 }
 
@@ -24,10 +24,10 @@ export function csvLanguageOf(requested: unknown, staff: Language): CsvLanguage 
   return isCsvLanguage(staff) ? staff : 'nl'
 }
 
-export const csvColumns = ['section', 'item', 'from', 'to', 'count', 'share_percent', 'previous_count'] as const
-export const csvSections = ['headline', 'week', 'theme', 'emerging', 'partner', 'location', 'activity', 'audience', 'age_band', 'age_band_by_location'] as const
+const csvColumns = ['section', 'item', 'from', 'to', 'count', 'share_percent', 'previous_count'] as const
+const csvSections = ['headline', 'week', 'theme', 'emerging', 'partner', 'location', 'activity', 'audience', 'age_band', 'age_band_by_location'] as const
 /** The key figures' items (the rows of section `headline`). */
-export const csvHeadlineItems = ['responses', 'tried_new', 'tried_a_bit', 'step2', 'liked_average'] as const
+const csvHeadlineItems = ['responses', 'tried_new', 'tried_a_bit', 'step2', 'liked_average'] as const
 
 /** Every catalog key the CSV uses, for the catalog test. */
 export const csvMessageKeys: MessageKey[] = [

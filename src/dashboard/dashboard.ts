@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AgeBand, Audience, Database } from '../db/types.ts'
 import { defaultLanguage } from '../i18n/i18n.ts'
 import { themeLabel } from '../themes/index.ts'
-import { emergingThemes } from './emerging.ts'
+import { emergingThemes } from '../answers/emerging.ts'
 import { dayStartUtc, addDays, type Period } from '../answers/index.ts'
 import { type GridPeriod, periodOf, periodRange, previousPeriod, dayNumber } from '../answers/period-grid.ts'
 import {

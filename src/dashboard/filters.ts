@@ -60,11 +60,11 @@ export interface ParsedFilters {
   params: Record<string, string>
 }
 
-export const periodKinds = ['week', 'month', 'quarter', 'year', 'qtd', 'ytd'] as const satisfies readonly GridKind[]
+const periodKinds = ['week', 'month', 'quarter', 'year', 'qtd', 'ytd'] as const satisfies readonly GridKind[]
 const defaultKind: GridKind = 'quarter'
 
 /** The grid period of `kind` that holds yesterday: the current one, counted up to yesterday. */
-export function currentPeriod(kind: GridKind, today: string): GridPeriod {
+function currentPeriod(kind: GridKind, today: string): GridPeriod {
   return periodOf(kind, dayNumber(addDays(today, -1)))
 }
 

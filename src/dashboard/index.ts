@@ -35,10 +35,5 @@ export { ageBandKeys, audiences, type BreakdownKey, type DashboardModel, loadDas
 export { maxFilters, type ParsedFilters, parseFilters, parsePeriod } from './filters.ts'
 export { type DashboardFilters, regionDirectory, type RegionDirectory } from './queries.ts'
 export type { Cell } from './cells.ts'
-// Used by the planning page (src/planning), which must derive "emerging" and write CSV by
-// the same rules as the dashboard. Issue 18 seam: these belong below the features
-// (answers/ and http/); until they move, planning reads them through this entry file.
-export { emergingThemes } from './emerging.ts'
-export { type CsvCell, csvDocument, csvNumber } from './csv.ts'
 // Share links, also for one partner's page (src/partners).
 export { createShareLink, listActiveShareLinks, partnerForShareToken, revokeShareLink, type ShareLinkRow } from './share-links.ts'

@@ -2,7 +2,7 @@ import type { Language, MessageKey, Translate } from '../i18n/i18n.ts'
 import { translator } from '../i18n/i18n.ts'
 import { themeLabel } from '../themes/index.ts'
 import { barChart, columnChart } from './charts.ts'
-import { type CsvCell, csvDocument, csvNumber } from './csv.ts'
+import { type CsvCell, csvDocument, csvNumber } from '../http/csv.ts'
 import { type CsvLanguage, csvInLanguage } from './csv-labels.ts'
 import type { BreakdownKey, DashboardModel } from './dashboard.ts'
 import { addDays } from '../answers/index.ts'
@@ -153,7 +153,7 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
 }
 
 /**
- * The dashboard as CSV (see csv.ts for the format), one row per figure:
+ * The dashboard as CSV (see src/http/csv.ts for the format), one row per figure:
  * section;item;from;to;count;share_percent;previous_count — ISO dates, published counts
  * (the same as on the page). The rows are built with these codes; the header, the
  * sections and the key figures' items are put in the export's language at the end

@@ -34,7 +34,7 @@ import { type DashboardFilters, type DashboardScope, measuresByDay } from './que
  */
 
 /** The newest quotes shown on the page. */
-export const quoteLimit = 6
+const quoteLimit = 6
 
 
 export interface DashboardQuote {
@@ -60,12 +60,12 @@ export interface QuoteSection {
 }
 
 /** Any of the dashboard's filters set (a partner member's own scope is not a filter). */
-export function narrowsQuotes(filters: DashboardFilters): boolean {
+function narrowsQuotes(filters: DashboardFilters): boolean {
   return [filters.partnerId, filters.locationId, filters.activityId, filters.audience, filters.ageBand].some((value) => value !== undefined)
 }
 
 /** The whole calendar months a period touches, from the first of its first month to the last day of its last, but never past yesterday. */
-export function wholeMonths(period: Period, today: string): Period {
+function wholeMonths(period: Period, today: string): Period {
   const from = `${period.from.slice(0, 7)}-01`
   const [year, month] = period.to.split('-').map(Number) as [number, number]
   const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`

@@ -1,9 +1,9 @@
-import PDFDocument from 'pdfkit'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import { type Language, type MessageKey, type Translate, translator } from '../i18n/i18n.ts'
 import { documentBuffer } from '../pdf/document.ts'
 import { posterFont, printable, type PosterFont } from '../pdf/fonts.ts'
+import { a4, a4Sheet, accent, type Face, ink, sheetWriter, type SheetWriter, soft } from '../pdf/sheet.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import type { DashboardView } from './presentation.ts'
@@ -48,65 +48,25 @@ export interface ReportInput {
   font?: PosterFont
 }
 
-const pageWidth = 595.28
-const pageHeight = 841.89
+const pageWidth = a4.width
+const pageHeight = a4.height
 const margin = 40
 const contentWidth = pageWidth - 2 * margin
 const gutter = 18
 const columnWidth = (contentWidth - gutter) / 2
-
-const ink = '#1b1b1b'
-const soft = '#4a4a4a'
-const accent = '#0b5a4a'
 const rule = '#d8d4cc'
 
-type Doc = PDFKit.PDFDocument
-type Face = 'regular' | 'bold'
-
-interface Writer {
-  doc: Doc
+interface Writer extends SheetWriter {
   t: Translate
-  /** The text as the font can print it (see the note above). */
-  clean(text: string): string
-  /** One line, cut with "…" to `width`. */
-  line(text: string, x: number, y: number, width: number, size: number, options?: { face?: Face; color?: string; align?: 'left' | 'right' | 'center' }): void
-  /** A wrapped paragraph of at most `maxLines`; returns the height used. */
-  paragraph(text: string, x: number, y: number, width: number, size: number, maxLines: number, options?: { face?: Face; color?: string }): number
 }
 
-function writer(doc: Doc, t: Translate, font: PosterFont): Writer {
+function writer(doc: PDFKit.PDFDocument, t: Translate, font: PosterFont): Writer {
   const clean = (text: string) => {
     // Noto Sans has no mathematical operators; the explanation of "emerging" uses one.
     const kept = printable(text.replace(/≥/g, '>=').replace(/≤/g, '<='), font)
     return kept === '' && text.trim() !== '' ? printable(t('dashboard.pdf.unprintable'), font) : kept
   }
-  const fit = (text: string, width: number) => {
-    if (doc.widthOfString(text) <= width) return text
-    let cut = text
-    while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1)
-    return `${cut.trimEnd()}…`
-  }
-  return {
-    doc,
-    t,
-    clean,
-    line(text, x, y, width, size, options = {}) {
-      doc.font(options.face ?? 'regular').fontSize(size).fillColor(options.color ?? ink)
-      const fitted = fit(clean(text), width)
-      const w = doc.widthOfString(fitted)
-      const left = options.align === 'right' ? x + width - w : options.align === 'center' ? x + (width - w) / 2 : x
-      doc.text(fitted, left, y, { lineBreak: false })
-    },
-    paragraph(text, x, y, width, size, maxLines, options = {}) {
-      doc.font(options.face ?? 'regular').fontSize(size).fillColor(options.color ?? ink)
-      const body = clean(text)
-      const lineHeight = doc.currentLineHeight(true)
-      const height = Math.min(doc.heightOfString(body, { width }), lineHeight * maxLines)
-      // A height makes pdfkit stop (with an ellipsis) instead of starting a second page.
-      doc.text(body, x, y, { width, height: height + 0.5, ellipsis: true })
-      return height
-    },
-  }
+  return { ...sheetWriter(doc, clean), t }
 }
 
 function heading(w: Writer, text: string, x: number, y: number, width: number): number {
@@ -264,19 +224,7 @@ function drawBreakdown(w: Writer, breakdown: Breakdown, x: number, y: number, wi
 export function reportPdf(input: ReportInput): Promise<Buffer> {
   const font = input.font ?? posterFont
   const t = translator(input.lang)
-  const doc = new PDFDocument({
-    autoFirstPage: false,
-    margin: 0,
-    size: 'A4',
-    lang: input.lang === 'en' ? 'en-GB' : `${input.lang}-BE`,
-    displayTitle: true,
-    info: { Title: printable(input.title, font), Creator: 'Leervraag', CreationDate: input.generatedAt },
-    pdfVersion: '1.7',
-  })
-  // A parsed font shared by every document (see fonts.ts); pdfkit subsets what is used.
-  doc.registerFont('regular', font.regular as unknown as PDFKit.Mixins.PDFFontSource)
-  doc.registerFont('bold', font.bold as unknown as PDFKit.Mixins.PDFFontSource)
-  doc.addPage({ size: [pageWidth, pageHeight], margin: 0 })
+  const doc = a4Sheet({ title: input.title, lang: input.lang, generatedAt: input.generatedAt, font })
   const w = writer(doc, t, font)
   const { view, model } = input
 

@@ -25,7 +25,7 @@ export interface DashboardOptions {
  * member sees their own organisation's figures only: `can()` opens the dashboard to a
  * partner member of exactly one organisation, and `partnerScope` names it.
  */
-export function dashboardScopeOf(request: FastifyRequest): DashboardScope {
+function dashboardScopeOf(request: FastifyRequest): DashboardScope {
   const region = regionOf(request)
   const user = allow(request, 'view', { type: 'dashboard', regionId: region.id })
   const partners = partnerScope(user)

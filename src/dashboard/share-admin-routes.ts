@@ -12,7 +12,7 @@ export interface ShareAdminOptions {
 }
 
 /** The public address of a share link (outside /admin, no sign-in). */
-export function shareUrl(publicBaseUrl: string, token: string): string {
+function shareUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl.replace(/\/$/, '')}/r/${token}`
 }
 

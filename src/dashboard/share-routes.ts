@@ -35,7 +35,7 @@ const shareQuery = z.object({
  */
 export type ShareView = Pick<DashboardView, 'k' | 'periodText' | 'throughText' | 'headline' | 'weeks' | 'themes' | 'emerging' | 'breakdowns' | 'ageByLocation'>
 
-export function shareView(view: DashboardView): ShareView {
+function shareView(view: DashboardView): ShareView {
   const { k, periodText, throughText, headline, weeks, themes, emerging, breakdowns, ageByLocation } = view
   return { k, periodText, throughText, headline, weeks, themes, emerging, breakdowns, ageByLocation }
 }

@@ -1,6 +1,6 @@
 import { cellKey, publish } from '../answers/cell-key.ts'
 import { textTerms } from '../themes/index.ts'
-import { twoProportionZ, zCritical } from './emerging.ts'
+import { twoProportionZ, zCritical } from '../answers/emerging.ts'
 import type { KeyedText } from './queries.ts'
 
 /**

@@ -1,24 +1,20 @@
-import PDFDocument from 'pdfkit'
 import { K } from '../answers/cell-key.ts'
 import type { Language, Translate } from '../i18n/i18n.ts'
 import { documentBuffer } from '../pdf/document.ts'
 import { posterFont, printable, type PosterFont } from '../pdf/fonts.ts'
+import { a4, a4Sheet, accent, type Face, sheetWriter, soft } from '../pdf/sheet.ts'
 import { type Digest, outcomeKinds } from './digest.ts'
 
 /**
  * The digest as a one-page PDF, for a partner who forwards it or prints it for a meeting.
  * It draws the same `Digest` the page shows and nothing else (no figure of its own), at
- * absolute positions in fixed bands, with each list cut to the room it has, so it is one A4
- * page whatever the data. Text in Noto Sans (src/pdf/fonts.ts), as the dashboard report.
+ * absolute positions in fixed bands (src/pdf/sheet.ts), with each list cut to the room it
+ * has, so it is one A4 page whatever the data. Text in Noto Sans (src/pdf/fonts.ts), as the
+ * dashboard report.
  */
 
-const pageWidth = 595.28
-const pageHeight = 841.89
 const margin = 48
-const contentWidth = pageWidth - 2 * margin
-const ink = '#1b1b1b'
-const soft = '#4a4a4a'
-const accent = '#0b5a4a'
+const contentWidth = a4.width - 2 * margin
 
 export interface DigestPdfInput {
   digest: Digest
@@ -32,36 +28,13 @@ export interface DigestPdfInput {
 export async function digestPdf(input: DigestPdfInput): Promise<Buffer> {
   const font = input.font ?? posterFont
   const { digest: d, t } = input
-  const doc = new PDFDocument({
-    autoFirstPage: false,
-    margin: 0,
-    size: 'A4',
-    lang: input.lang === 'en' ? 'en-GB' : `${input.lang}-BE`,
-    displayTitle: true,
-    info: { Title: printable(input.title, font), Creator: 'Leervraag', CreationDate: input.generatedAt },
-    pdfVersion: '1.7',
-  })
-  doc.registerFont('regular', font.regular as unknown as PDFKit.Mixins.PDFFontSource)
-  doc.registerFont('bold', font.bold as unknown as PDFKit.Mixins.PDFFontSource)
-  doc.addPage({ size: [pageWidth, pageHeight], margin: 0 })
+  const w = sheetWriter(a4Sheet({ title: input.title, lang: input.lang, generatedAt: input.generatedAt, font }), (text) => printable(text, font))
   let y = margin
-  const fit = (text: string, width: number) => {
-    if (doc.widthOfString(text) <= width) return text
-    let cut = text
-    while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1)
-    return `${cut.trimEnd()}…`
-  }
   // One line, never wrapped: wrapping is what would start a second page.
-  const line = (text: string, size: number, options: { face?: 'regular' | 'bold'; color?: string; x?: number; width?: number } = {}) => {
-    doc.font(options.face ?? 'regular').fontSize(size).fillColor(options.color ?? ink)
-    doc.text(fit(printable(text, font), options.width ?? contentWidth), options.x ?? margin, y, { lineBreak: false })
-  }
+  const line = (text: string, size: number, options: { face?: Face; color?: string; x?: number; width?: number } = {}) =>
+    w.line(text, options.x ?? margin, y, options.width ?? contentWidth, size, options)
   const paragraph = (text: string, size: number, maxLines: number) => {
-    doc.font('regular').fontSize(size).fillColor(soft)
-    const body = printable(text, font)
-    const height = Math.min(doc.heightOfString(body, { width: contentWidth }), doc.currentLineHeight(true) * maxLines)
-    doc.text(body, margin, y, { width: contentWidth, height: height + 0.5, ellipsis: true })
-    y += height + 8
+    y += w.paragraph(text, margin, y, contentWidth, size, maxLines, { color: soft }) + 8
   }
   const figure = (label: string, value: number) => {
     line(label, 10, { width: contentWidth - 80 })
@@ -113,7 +86,7 @@ export async function digestPdf(input: DigestPdfInput): Promise<Buffer> {
     figure(t('digest.own.started'), d.partner.referrals.started)
   }
   // The footer sits at a fixed place, below the longest possible content.
-  y = pageHeight - margin - 10
+  y = a4.height - margin - 10
   line(`Leervraag · ${input.generatedAt.toISOString().slice(0, 10)}`, 7.5, { color: soft })
-  return documentBuffer(doc)
+  return documentBuffer(w.doc)
 }

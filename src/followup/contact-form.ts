@@ -12,7 +12,7 @@ import { parseContactValue } from './contact-value.ts'
 
 export const goodMoments = ['any', 'morning', 'afternoon', 'evening'] as const
 export type GoodMoment = (typeof goodMoments)[number]
-export const maxNameLength = 100
+const maxNameLength = 100
 
 export interface ConsentContext {
   regionName: string

@@ -19,7 +19,7 @@ function belgianNational(digits: string): boolean {
   return /^[1-9]\d{7}$/.test(digits) || /^4[5-9]\d{7}$/.test(digits)
 }
 
-export function parsePhone(input: string): string | undefined {
+function parsePhone(input: string): string | undefined {
   const trimmed = input.trim()
   // Spaces, dots, slashes, dashes and brackets are how people group digits; anything else is not a phone number.
   if (!/^\+?[\d\s./()-]+$/.test(trimmed)) return undefined
@@ -41,7 +41,7 @@ export function parsePhone(input: string): string | undefined {
   return undefined
 }
 
-export function parseEmail(input: string): string | undefined {
+function parseEmail(input: string): string | undefined {
   const trimmed = input.trim()
   if (trimmed.length > 254 || !emailPattern.test(trimmed)) return undefined
   return trimmed.toLowerCase()

@@ -38,9 +38,8 @@ export { consentText, contactRequestRow, goodMoments, languageFromName, newWithd
 export { offersForResponse, upsertContactRequest } from './queries.ts'
 
 // The bridge figure's start page (admin's /admin): their claimed and the unclaimed requests.
-export { bridgeWorklist, type Worklist, type WorklistItem, worklistUnclaimedShown } from './worklist.ts'
+export { bridgeWorklist, type Worklist, type WorklistItem } from './worklist.ts'
 export { languageNames } from './language-names.ts'
 
-// Moderated quotes and referrals per theme, for the dashboard.
+// Moderated quotes, for the dashboard.
 export { approvedQuotes } from './moderation.ts'
-export { referralsPerTheme } from './offers.ts'

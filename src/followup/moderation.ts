@@ -21,7 +21,7 @@ export interface ModerationItem {
 }
 
 /** Texts per page of the moderation list. */
-export const moderationPageSize = 50
+const moderationPageSize = 50
 
 export interface ModerationPage {
   items: ModerationItem[]

@@ -18,7 +18,7 @@ import type { ContactOutcome, Database, PathStepKind } from '../db/types.ts'
 
 export const stepKinds = ['conversation', 'referral', 'trial', 'started', 'completed', 'stopped'] as const satisfies readonly PathStepKind[]
 /** Steps after which the path is over: the request closes with them. */
-export const endingKinds: readonly PathStepKind[] = ['completed', 'stopped']
+const endingKinds: readonly PathStepKind[] = ['completed', 'stopped']
 /** A note's longest length, in characters (the column is varchar(2000)). */
 export const noteMaxLength = 2000
 /** A referral without a date agreed: "did they start?" is asked this many days later. */

@@ -63,16 +63,6 @@ export async function withdrawContactRequest(db: Kysely<Database>, tokenHash: st
   })
 }
 
-export async function withdrawalTokenKnown(db: Kysely<Database>, tokenHash: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('contact_requests')
-    .select('id')
-    .where('withdrawal_token_hash', '=', tokenHash)
-    .where('erased_at', 'is', null)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
 export interface CitizenOffer {
   id: number
   title: string

@@ -14,8 +14,8 @@ import { addDays, brusselsDay, localDay } from '../answers/index.ts'
 import { aYearAfter, matchingOffers, noteMaxLength, pathSteps, pendingStartCheck, startCheckDays, stepKinds } from './paths.ts'
 import { claimRequest, closeRequest, contactDetails, findRequest, listQueue, logAttempt } from './queue.ts'
 
-export const attemptResults = ['reached', 'no_answer', 'left_message', 'wrong_number'] as const
-export const outcomes = ['referred', 'not_reachable', 'not_needed', 'other'] as const
+const attemptResults = ['reached', 'no_answer', 'left_message', 'wrong_number'] as const
+const outcomes = ['referred', 'not_reachable', 'not_needed', 'other'] as const
 
 const requestParams = z.object({ id: idSchema })
 const queueQuery = pageQuery.extend({ status: z.enum(['open', 'closed']).default('open') })

@@ -17,7 +17,7 @@ import { overdueDays, themesOf } from './queue.ts'
 
 const dayMs = 24 * 60 * 60 * 1000
 /** Unclaimed requests listed on the start page; the queue holds the rest. */
-export const worklistUnclaimedShown = 10
+const worklistUnclaimedShown = 10
 /** A bridge figure with more claimed requests than this sees the first ones and the count. */
 const mineShown = 100
 

@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify'
  * smaller pages; gzip for the rest. Compressed request bodies are not accepted: no form
  * sends one, and inflating them would only open the door to a decompression bomb.
  */
-export const compressionOptions: FastifyCompressOptions = {
+const compressionOptions: FastifyCompressOptions = {
   global: true,
   globalDecompression: false,
   threshold: 1024,

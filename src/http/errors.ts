@@ -9,7 +9,7 @@ import { pageContext, requestLanguage } from './views.ts'
  * connection gone). Nothing was stored, and trying again later will work once an operator
  * has made room: a 503 with Retry-After, not a 500 that says "something broke".
  */
-export const DatabaseUnavailable = createError<[string]>('LV_DATABASE_UNAVAILABLE', 'The database cannot store anything right now (%s)', 503)
+const DatabaseUnavailable = createError<[string]>('LV_DATABASE_UNAVAILABLE', 'The database cannot store anything right now (%s)', 503)
 
 /** How long a person (or a retrying client) is asked to wait after a 503. */
 export const unavailableRetrySeconds = 60

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { isUtf8 } from 'node:buffer'
 import createError from '@fastify/error'
 
-export const InvalidFormEncoding = createError('LV_INVALID_FORM_ENCODING', 'The form could not be decoded as UTF-8', 400)
+const InvalidFormEncoding = createError('LV_INVALID_FORM_ENCODING', 'The form could not be decoded as UTF-8', 400)
 
 export type FormBody = Record<string, string | string[]>
 
@@ -14,7 +14,7 @@ export type FormBody = Record<string, string | string[]>
  * such a body with a 400 page instead, and nothing is stored.
  * A repeated key (checkboxes) becomes an array.
  */
-export function parseForm(raw: Buffer): FormBody {
+function parseForm(raw: Buffer): FormBody {
   if (!isUtf8(raw)) throw new InvalidFormEncoding()
   const body: FormBody = Object.create(null)
   const text = raw.toString('utf8')

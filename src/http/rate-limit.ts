@@ -68,7 +68,7 @@ export function rateLimitStore(db: Kysely<Database>, dialect: Dialect, redisUrl:
  * socket shows an IPv4 client) as its IPv4 address. Not the user agent: any script can
  * send a new one with every request.
  */
-export function clientNetwork(address: string): string {
+function clientNetwork(address: string): string {
   const ip = address.replace(/%.*$/, '')
   if (isIPv4(ip)) return ip
   if (!isIPv6(ip)) return ip

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Language, languageCodes, languageCookie, languages, pickLanguage, translator, type Translate } from '../i18n/i18n.ts'
 
-export const viewsFolder = fileURLToPath(new URL('../../views/', import.meta.url))
+const viewsFolder = fileURLToPath(new URL('../../views/', import.meta.url))
 
 /** What every citizen page's layout needs besides the page's own data. */
 export interface PageContext {

@@ -18,5 +18,5 @@ export default async function importsFeature(app: FastifyInstance) {
   )
 }
 
-export { fetchFromUitdatabank, type FetchSettings } from './fetch.ts'
+export { type FetchSettings } from './fetch.ts'
 export { default as uitdatabankSchedule } from './schedule.ts'

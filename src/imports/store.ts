@@ -60,53 +60,44 @@ export async function storeRun(db: Kysely<Database>, parsed: Parsed[], options: 
       lines.push(await storeEvent(trx, item.event, { ...options, defaultPartnerId: options.defaultPartnerId ?? item.defaultPartnerId ?? null }, now))
     }
     const counts = countOutcomes(lines)
-    const run = await trx
-      .insertInto('import_runs')
-      .values({
-        region_id: options.regionId,
-        source: options.source,
-        file_name: options.fileName ?? null,
-        started_by: options.userId ?? null,
-        started_at: now,
-        finished_at: new Date().toISOString(),
-        ...counts,
-        failure: null,
-        modified_until: options.modifiedUntil ?? null,
-        report: JSON.stringify(lines),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    return { runId: run.id, lines, counts }
+    // Finished: the clock's time now, after the events (options.now is when the run began).
+    const runId = await insertRun(trx, options, { startedAt: now, finishedAt: new Date().toISOString(), counts, failure: null, modifiedUntil: options.modifiedUntil ?? null, lines })
+    return { runId, lines, counts }
   })
 }
 
 /** A run that failed as a whole (not JSON-LD or iCalendar, too large, the source unreachable): kept with its reason, nothing else changes. */
 export async function recordFailedRun(db: Kysely<Database>, failure: string, options: RunOptions): Promise<number> {
   const now = (options.now ?? (() => new Date()))().toISOString()
-  const run = await db
+  return insertRun(db, options, { startedAt: now, finishedAt: now, counts: countOutcomes([]), failure, modifiedUntil: null, lines: [] })
+}
+
+/** The run's row in import_runs, for a stored run and a failed one alike; returns its id. */
+async function insertRun(
+  db: Kysely<Database>,
+  options: RunOptions,
+  run: { startedAt: string; finishedAt: string; counts: Record<Outcome, number>; failure: string | null; modifiedUntil: string | null; lines: ReportLine[] },
+): Promise<number> {
+  const row = await db
     .insertInto('import_runs')
     .values({
       region_id: options.regionId,
       source: options.source,
       file_name: options.fileName ?? null,
       started_by: options.userId ?? null,
-      started_at: now,
-      finished_at: now,
-      imported: 0,
-      updated: 0,
-      unchanged: 0,
-      pending: 0,
-      skipped: 0,
-      failure,
-      modified_until: null,
-      report: '[]',
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      ...run.counts,
+      failure: run.failure,
+      modified_until: run.modifiedUntil,
+      report: JSON.stringify(run.lines),
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  return run.id
+  return row.id
 }
 
-export function countOutcomes(lines: ReportLine[]): Record<Outcome, number> {
+function countOutcomes(lines: ReportLine[]): Record<Outcome, number> {
   const counts: Record<Outcome, number> = { imported: 0, updated: 0, unchanged: 0, pending: 0, skipped: 0 }
   for (const line of lines) counts[line.outcome]++
   return counts

@@ -9,7 +9,7 @@ import { audienceFromAgeRange, type MappedEvent, type MappedPlace, type ReportLi
  */
 
 /** The Eventtype "Cursus of workshop" (issue 18): such an event is a learning offer, not an activity. */
-export const courseEventType = '0.3.1.0.0'
+const courseEventType = '0.3.1.0.0'
 
 /** Days Leervraag accepts: a typo such as 2062 or 1926 is refused rather than planned. */
 const earliestYear = 2000
@@ -107,10 +107,6 @@ export type Fetcher = (url: string) => Promise<unknown>
 
 /** A document of the collection: an event to map, or a line for the report. */
 export type Parsed = { event: MappedEvent; defaultPartnerId?: number | null } | { line: ReportLine }
-
-export function isPagedCollection(value: unknown): boolean {
-  return collectionSchema.safeParse(value).success
-}
 
 export function collectionTotal(value: unknown): number | null {
   const parsed = collectionSchema.safeParse(value)

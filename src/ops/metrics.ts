@@ -7,7 +7,7 @@
  */
 
 /** Seconds; from a cached page (~1 ms) to a request that should never take this long. */
-export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const
 
 interface RouteSeries {
   /** status code → count */
@@ -22,12 +22,12 @@ interface RouteSeries {
  * Posters print upper-case URLs (`/Q/AB12CD`, the compact QR mode) and people type lower
  * case: both prefixes are one route, so the hot path has one series, not two.
  */
-export function routeLabel(route: string): string {
+function routeLabel(route: string): string {
   return route.replace(/^\/([QK])(?=\/|$)/, (prefix) => prefix.toLowerCase())
 }
 
 /** Requests that matched no route share one label, so random URLs cannot grow the series. */
-export const unmatchedRoute = '(unmatched)'
+const unmatchedRoute = '(unmatched)'
 
 export class HttpMetrics {
   /** route pattern → method → series */

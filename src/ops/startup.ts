@@ -4,10 +4,10 @@ import { type DatabaseHandle, openDatabase, sqlitePath } from '../db/database.ts
 import { MigrationError, migrateToLatest } from '../db/migrate.ts'
 
 /** A start-up problem an operator can fix; its message is the one line they see. */
-export class StartupError extends Error {}
+class StartupError extends Error {}
 
 /** Where the database is, for messages: host, port and name, never the password. */
-export function describeDatabase(url: string): string {
+function describeDatabase(url: string): string {
   if (url.startsWith('sqlite:')) return `the SQLite database at ${sqlitePath(url)}`
   try {
     const parsed = new URL(url)

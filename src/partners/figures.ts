@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import { addDays, dayStartUtc } from '../answers/index.ts'
-import { cellKey, K, KEY_RANGE, publish } from '../answers/cell-key.ts'
+import { cellKey, KEY_RANGE, publish } from '../answers/cell-key.ts'
 import { type GridPeriod, periodId, periodOf, periodRange, previousPeriod, dayNumber } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
 
@@ -22,11 +22,11 @@ import type { Database } from '../db/types.ts'
  */
 
 /** The grid kinds a partner page offers: complete months, quarters and years. */
-export const partnerPeriodKinds = ['month', 'quarter', 'year'] as const
+const partnerPeriodKinds = ['month', 'quarter', 'year'] as const
 type PartnerKind = (typeof partnerPeriodKinds)[number]
 const shownPerKind: Record<PartnerKind, number> = { month: 12, quarter: 4, year: 2 }
 /** "Themes against the region" is shown only when at least this many other partners contribute. */
-export const otherPartnersNeeded = 3
+const otherPartnersNeeded = 3
 
 /** True when the period's last day is yesterday or earlier: its figures will not change any more. */
 function complete(p: GridPeriod, today: string): boolean {
@@ -52,7 +52,7 @@ function published(count: number | string | bigint | null, keySum: number | stri
 }
 
 /** The cell key of a partner's scans in a period: see above (scans carry no record keys). */
-export function scanCellKey(secret: string, partnerId: number, trueCount: number): number {
+function scanCellKey(secret: string, partnerId: number, trueCount: number): number {
   return createHmac('sha256', secret).update(`partner-scans|${partnerId}|${trueCount}`).digest()[0]! % KEY_RANGE
 }
 
@@ -294,5 +294,3 @@ export async function partnerFigures(
   }
   return { period: input.period, range, collected: collectedFigures, themes: themeFigures, referrals: referralFigures.figures, hasOffers: referralFigures.hasOffers, overTime }
 }
-
-export { K }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
-import { localDay } from '../answers/index.ts'
+import { disclosureTerms, localDay } from '../answers/index.ts'
 import { type GridPeriod, GridPeriodError, parseGridPeriod, periodId } from '../answers/period-grid.ts'
 import { can } from '../auth/permissions.ts'
 import { listActiveShareLinks } from '../dashboard/index.ts'
@@ -8,7 +8,7 @@ import type { Database, Partner, Region } from '../db/types.ts'
 import { type Translate, translator } from '../i18n/i18n.ts'
 import { currentUser, type FieldErrors, type FormFields, renderStaffPage, staffLanguage } from '../staff/index.ts'
 import { themeLabel } from '../themes/index.ts'
-import { completePeriods, K, type PartnerFigures, partnerFigures, share } from './figures.ts'
+import { completePeriods, type PartnerFigures, partnerFigures, share } from './figures.ts'
 
 const monthNames: Record<string, string[]> = {
   nl: ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'],
@@ -53,7 +53,7 @@ const percent = (value: number | null) => (value === null ? null : Math.round(va
 export function presentFigures(figures: PartnerFigures, lang: string, t: Translate) {
   const c = figures.collected
   return {
-    k: K,
+    disclosure: disclosureTerms,
     periodText: periodName(figures.period, lang, t),
     range: figures.range,
     collected: {

@@ -7,16 +7,16 @@ import type { Region } from '../db/types.ts'
 import { allow, formBody, idSchema, NotFound, pageQuery, regionOf, withDone } from '../staff/index.ts'
 import { renderPartnerPage, type PartnerPageOptions } from './page.ts'
 
-export const partnerParams = z.object({ partnerId: idSchema })
+const partnerParams = z.object({ partnerId: idSchema })
 /** `?period=` is read leniently: a period not offered shows the latest complete month (see choosePeriod). */
-export const partnerQuery = pageQuery.extend({ period: z.string().max(16).optional() })
+const partnerQuery = pageQuery.extend({ period: z.string().max(16).optional() })
 
 export interface PartnerRoutesOptions extends PartnerPageOptions {
   publicBaseUrl: string
 }
 
 /** The partner of this region, or the 404 page (another region's partner is not there). */
-export async function partnerOf(app: FastifyInstance, region: Region, partnerId: number) {
+async function partnerOf(app: FastifyInstance, region: Region, partnerId: number) {
   const partner = await app.db.selectFrom('partners').selectAll().where('region_id', '=', region.id).where('id', '=', partnerId).executeTakeFirst()
   if (partner === undefined) throw new NotFound()
   return partner

@@ -11,10 +11,10 @@ import { translator, type Language, isLanguage } from '../i18n/i18n.ts'
  * Weights and scores are written as history rows and never overwritten.
  */
 
-export const minWeight = 0
-export const maxWeight = 10
-export const minScore = 1
-export const maxScore = 5
+const minWeight = 0
+const maxWeight = 10
+const minScore = 1
+const maxScore = 5
 
 /** The Borgloon examples, as a region's first list (labels in the region's language; the coordinator edits them). */
 const seedCriteria = [

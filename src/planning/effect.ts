@@ -10,7 +10,7 @@ import type { Database } from '../db/types.ts'
  * share and the average are derived from published counts only (as the planning table).
  */
 
-export const effectMonths = 60
+const effectMonths = 60
 
 const counted = ['responses', 'tried_yes', 'tried_a_bit', 'tried_no', 'liked_1', 'liked_2', 'liked_3', 'liked_4', 'liked_5'] as const
 type Counted = (typeof counted)[number]

@@ -1,5 +1,5 @@
 import { cellKey, K, publish } from '../answers/cell-key.ts'
-import { emergingThemes } from '../dashboard/index.ts'
+import { emergingThemes } from '../answers/index.ts'
 
 /**
  * The planning table, as pure arithmetic: true counts and key sums in, published figures,
@@ -22,14 +22,6 @@ export function published(cell: Cell | undefined): number {
   return publish(cell.count, cellKey(cell.keySum))
 }
 
-/** The records of `whole` that are not in `part` (a disjoint split: counts and key sums subtract). */
-function rest(whole: Cell | undefined, part: Cell | undefined): Cell {
-  const count = (whole?.count ?? 0) - (part?.count ?? 0)
-  const keySum = BigInt(whole?.keySum ?? 0) - BigInt(part?.keySum ?? 0)
-  if (count < 0 || keySum < 0n) throw new RangeError('a part larger than its whole')
-  return { count, keySum: keySum.toString() }
-}
-
 /**
  * A figure that compares one partner with the rest of the region is shown only when at
  * least this many other partners contribute to the rest: with one or two, the rest is
@@ -40,7 +32,7 @@ export const minOtherPartners = 3
 export type Verdict = 'need_without_offer' | 'both' | 'offer_without_demand' | 'quiet'
 
 /** "Need without an offer" first: that is what the planning meeting is for. */
-export const verdictOrder: readonly Verdict[] = ['need_without_offer', 'both', 'offer_without_demand', 'quiet']
+const verdictOrder: readonly Verdict[] = ['need_without_offer', 'both', 'offer_without_demand', 'quiet']
 
 /**
  * The issue's rule: a need without an offer when D ≥ k and S = 0, an offer without demand
@@ -77,7 +69,7 @@ export interface SeriesInput {
   previousTotal: Cell | null
 }
 
-/** Published figures per theme of one population, with the dashboard's emerging test on published counts. */
+/** Published figures per theme of one population, with the emerging test the dashboard uses (src/answers/emerging.ts), on published counts. */
 export function seriesOf(themeIds: readonly number[], input: SeriesInput): Map<number, Series> {
   const total = published(input.currentTotal)
   const previousTotal = input.previousTotal === null ? null : published(input.previousTotal)

@@ -26,7 +26,7 @@ import { type Grain, listRegionPartners, listRegionThemes, openRequestCells, par
  */
 
 /** The kinds a planning period can have: the complete ones (no quarter- or year-to-date). */
-export const planningKinds = ['quarter', 'month', 'year', 'week'] as const satisfies readonly GridKind[]
+const planningKinds = ['quarter', 'month', 'year', 'week'] as const satisfies readonly GridKind[]
 export type PlanningKind = (typeof planningKinds)[number]
 
 /** How many complete periods of each kind the period list offers (any complete one can be asked for by its id). */
@@ -83,7 +83,7 @@ function addMonths(day: string, months: number): string {
 }
 
 /** Supply counts what runs from the period's start to three months after it (the day before, inclusive). */
-export function supplyWindow(range: DayRange): DayRange {
+function supplyWindow(range: DayRange): DayRange {
   return { from: range.from, to: dayString(dayNumber(addMonths(range.from, 3)) - 1) }
 }
 

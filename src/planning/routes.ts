@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { today } from '../answers/index.ts'
+import { disclosureTerms, today } from '../answers/index.ts'
 import { K } from '../answers/cell-key.ts'
-import { type CsvCell, csvDocument, csvNumber } from '../dashboard/index.ts'
+import { type CsvCell, csvDocument, csvNumber } from '../http/csv.ts'
 import { type Language, translator, type Translate } from '../i18n/i18n.ts'
 import { requestLanguage } from '../http/views.ts'
 import { can } from '../auth/permissions.ts'
@@ -84,6 +84,7 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
     return renderStaffPage(request, reply, 'planning/page', 'admin.planning.title', {
       model,
       k: K,
+      disclosure: disclosureTerms,
       pageStyle: 'planning',
       canPickPartner: user.role !== 'partner',
       proposalsHref: can(user, 'view', { type: 'proposal', regionId: region.id, onPanel: await isOnPanel(app.db, region.id, user.id) }) ? `/admin/regions/${region.id}/planning/proposals` : null,
@@ -133,7 +134,7 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
 }
 
 /** The same table as the page, one row per theme, in the order of the page. */
-export function planningCsv(model: PlanningModel, t: Translate): string {
+function planningCsv(model: PlanningModel, t: Translate): string {
   const share = (series: Series | null): CsvCell => (series?.share === null || series === null ? '' : csvNumber(series.share, 1))
   const figure = (value: number | null | undefined): CsvCell => (value === null || value === undefined ? '' : csvNumber(value))
   const header: CsvCell[] = [
@@ -175,6 +176,6 @@ export function planningCsv(model: PlanningModel, t: Translate): string {
 }
 
 /** Who offers something for a theme, each name once. */
-export function partnersOf(row: PlanRow): string[] {
+function partnersOf(row: PlanRow): string[] {
   return [...new Set(row.supply.map((item) => item.partner))]
 }

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto'
  * easier to scan). 30^6 ≈ 729 million codes.
  */
 export const codeAlphabet = 'ABCDEFGHJKMNPQRSTVWXYZ23456789'
-export const codeLength = 6
+const codeLength = 6
 const codePattern = new RegExp(`^[${codeAlphabet}]{${codeLength}}$`)
 
 export function generateCode(): string {

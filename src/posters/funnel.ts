@@ -76,7 +76,7 @@ export function last30DaysFrom(today: string): string {
  * - The secret is the app's own (`funnel-cell-key`), so nobody outside can compute the
  *   noise of a count.
  */
-export function funnelCellKey(secret: string, posterId: number, trueCount: number): number {
+function funnelCellKey(secret: string, posterId: number, trueCount: number): number {
   return createHmac('sha256', secret).update(`funnel|${posterId}|${trueCount}`).digest()[0]! % KEY_RANGE
 }
 

@@ -3,7 +3,7 @@
  * measures in millimetres here; the PDF code converts to points (1 pt = 1/72 inch).
  */
 
-export const pointsPerMm = 72 / 25.4
+const pointsPerMm = 72 / 25.4
 
 export function mm(value: number): number {
   return value * pointsPerMm

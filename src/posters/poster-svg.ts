@@ -10,7 +10,7 @@ import { quietZone, withQuietZone } from './qr-vector.ts'
  */
 
 /** Text and attribute values for XML: `& < > " '` become entities. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!)
 }
 
@@ -61,7 +61,7 @@ function render(shapes: readonly Shape[]): string {
 }
 
 /** A page layout as a stand-alone SVG document, in points, `title` as its accessible name. */
-export function pageSvg(page: PageLayout, title: string): string {
+function pageSvg(page: PageLayout, title: string): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(page.width)}pt" height="${n(page.height)}pt" viewBox="0 0 ${n(page.width)} ${n(page.height)}" role="img" font-family="${escapeXml(fontFamily)}">` +

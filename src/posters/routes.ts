@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { disclosureTerms } from '../answers/index.ts'
 import { can, partnerScope } from '../auth/permissions.ts'
 import type { Database } from '../db/types.ts'
 import { loadOrCreateSecret } from '../db/secrets.ts'
@@ -89,7 +90,7 @@ function coverOf(query: Partial<Record<(typeof coverKinds)[number], number | und
 }
 
 /** The batch page of a cover. */
-export function batchPage(cover: { kind: (typeof coverKinds)[number]; id: number }): string {
+function batchPage(cover: { kind: (typeof coverKinds)[number]; id: number }): string {
   return `/admin/posters/batch/${cover.kind}/${cover.id}`
 }
 
@@ -327,6 +328,7 @@ export default async function posterRoutes(app: FastifyInstance, options: Poster
         previewSrc: `${base}/preview.svg?${params}`,
         pngChoices,
         funnel: funnels.find((row) => row.posterId === poster.id),
+        disclosure: disclosureTerms,
       },
       // The poster's region menu: the poster belongs to it, even though its address does not name it.
       { region: { id: poster.regionId, name: poster.regionName } },

@@ -28,7 +28,7 @@ export async function countScan(db: Kysely<Database>, posterId: number, day: str
   await countScans(db, [{ posterId, day, count }])
 }
 
-export async function countScans(db: Kysely<Database>, counts: Array<{ posterId: number; day: string; count: number }>): Promise<void> {
+async function countScans(db: Kysely<Database>, counts: Array<{ posterId: number; day: string; count: number }>): Promise<void> {
   if (counts.length === 0) return
   await db
     .insertInto('poster_scans')

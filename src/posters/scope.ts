@@ -17,7 +17,7 @@ export interface PosterScope {
 }
 
 /** An `in` list that SQL accepts: `in ()` is a syntax error, and an empty reach matches nothing. */
-export function idList(ids: readonly number[]): number[] {
+function idList(ids: readonly number[]): number[] {
   return ids.length > 0 ? [...ids] : [-1]
 }
 

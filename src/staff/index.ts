@@ -4,10 +4,9 @@
  */
 export { default as staffShell, signedInArea, type StaffShellOptions } from './shell.ts'
 export { default as regionScope } from './region-scope.ts'
-export { allow, currentUser, regionInScope, regionOf } from './access.ts'
+export { allow, currentUser, regionOf } from './access.ts'
 export { Conflict, Forbidden, NotFound } from './errors.ts'
-export { type DoneKey, doneKeys, doneQuery, fieldErrors, type FieldErrors, formBody, type FormFields, idSchema, pageQuery, withDone } from './forms.ts'
-export { anonymousCsrfUser, csrfTokenFor, managementLanguages, type PageOptions, renderStaffMessage, renderStaffPage, staffLanguage } from './page.ts'
+export { type DoneKey, doneKeys, fieldErrors, type FieldErrors, formBody, type FormFields, idSchema, pageQuery, withDone } from './forms.ts'
+export { managementLanguages, type PageOptions, renderStaffMessage, renderStaffPage, staffLanguage } from './page.ts'
 export { type CookieNames } from './cookies.ts'
-export { mainMenu, regionMenu } from './menu.ts'
 export { default as signInRoutes } from './sign-in-routes.ts'

@@ -43,7 +43,7 @@ function switcherFor(request: FastifyRequest) {
 }
 
 /** A fresh CSRF token for this person's forms (bound to their session, or to "no session"). */
-export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
+function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
   return reply.generateCsrf({ userInfo: request.user?.sessionId ?? anonymousCsrfUser })
 }
 

@@ -138,7 +138,7 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
 }
 
 /** The themes attached to each response, chosen first, then corrected, then from the text. */
-export async function themesOf(db: Kysely<Database>, responseIds: readonly number[]): Promise<Map<number, TextTheme[]>> {
+async function themesOf(db: Kysely<Database>, responseIds: readonly number[]): Promise<Map<number, TextTheme[]>> {
   const byResponse = new Map<number, TextTheme[]>()
   if (responseIds.length === 0) return byResponse
   const rows = await db

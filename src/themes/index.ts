@@ -20,4 +20,4 @@ export default async function themesFeature(app: FastifyInstance) {
 
 export { listVisibleThemes, seedDefaultThemes, themeLabel, type ThemeLabels } from './queries.ts'
 export { textTerms } from './text-terms.ts'
-export { checkSupplyThemes, maxSupplyThemes, type SupplyThemeError, suggestSupplyThemes, type ThemeSuggestion, withSuggestions } from './supply-themes.ts'
+export { checkSupplyThemes, type SupplyThemeError, suggestSupplyThemes, type ThemeSuggestion, withSuggestions } from './supply-themes.ts'

@@ -9,7 +9,7 @@ import type { Database, Theme } from '../db/types.ts'
  * The limit is the same three a citizen may choose on step 2: an offer "about everything"
  * would count as supply for every need and hide the gaps the planning page is there to show.
  */
-export const maxSupplyThemes = 3
+const maxSupplyThemes = 3
 
 export type SupplyThemeError = 'admin.supply_themes.too_many' | 'admin.supply_themes.unknown'
 

@@ -99,7 +99,7 @@ export async function storeDataset(db: Kysely<Database>, world: World, answers: 
 }
 
 /** The record key storeDataset gives the answer at `index` of its list. */
-export function recordKeyOf(index: number): number {
+function recordKeyOf(index: number): number {
   return (index * 157) % 256
 }
 

@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import t from 'tap'
 import { createActivity, createLocation } from '../../src/admin/queries.ts'
 import apiRoutes from '../../src/api/routes.ts'
@@ -11,6 +6,7 @@ import { K, publish } from '../../src/answers/cell-key.ts'
 import { createShareLink } from '../../src/dashboard/share-links.ts'
 import { createPoster } from '../../src/posters/queries.ts'
 import { buildTestApp } from '../helpers.ts'
+import { pdfLines } from '../posters/pdf-tools.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 import { localDayOf, makeAnswers, now, storeDataset } from './dataset.ts'
 import { buildWorld, storeAnswer } from './world.ts'
@@ -24,19 +20,6 @@ import { buildWorld, storeAnswer } from './world.ts'
  * week 2026-W47, three answers (age band 65+) and, at a second poster, six answers of which
  * two tried something new. The clock says 2026-11-27 15:00 UTC: figures run up to the 26th.
  */
-
-const run = promisify(execFile)
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'leervraag-published-'))
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf)
-    await run('pdftotext', ['-raw', '-enc', 'UTF-8', join(dir, 'in.pdf'), join(dir, 'out.txt')])
-    return readFileSync(join(dir, 'out.txt'), 'utf8')
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const { app, database } = await buildTestApp(t, {}, { now: () => now })
@@ -177,7 +160,7 @@ t.test('(d) the page, CSV, API, PDF and share link publish the same value for th
   const page = (await coordinator.get(`/admin/dashboard/${world.regionId}?period=2026-11`)).body
   const share = (await app.inject({ url: `/r/${token}?period=month` })).body
   const csv = (await coordinator.get(`/admin/dashboard/${world.regionId}/export.csv?period=2026-11`)).body
-  const pdf = await pdfText((await coordinator.get(`/admin/dashboard/${world.regionId}/report.pdf?period=2026-11`)).rawPayload)
+  const pdf = await pdfLines((await coordinator.get(`/admin/dashboard/${world.regionId}/report.pdf?period=2026-11`)).rawPayload)
   const json = (await api('breakdowns', 'period=2026-11')).json()
   const summary = (await api('summary', 'period=2026-11')).json()
   const names = await db.selectFrom('locations').select(['id', 'name']).where('region_id', '=', world.regionId).execute()

@@ -1,8 +1,4 @@
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import t from 'tap'
 import { publish } from '../../src/answers/cell-key.ts'
 import { createActivity, createLocation } from '../../src/admin/queries.ts'
@@ -15,7 +11,7 @@ import { createShareLink, revokeShareLink } from '../../src/dashboard/share-link
 import { createPoster } from '../../src/posters/queries.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 import { buildTestApp } from '../helpers.ts'
-import { mediaBoxes, pageCount } from '../posters/pdf-tools.ts'
+import { mediaBoxes, pageCount, pdfLines } from '../posters/pdf-tools.ts'
 import { makeAnswers, now, storeDataset } from './dataset.ts'
 import { dashboardPeople } from './people.ts'
 import { buildWorld, storeAnswer, type World } from './world.ts'
@@ -26,24 +22,8 @@ import { buildWorld, storeAnswer, type World } from './world.ts'
  * small counts only as "< 5", and nothing from free text in a share link's PDF.
  */
 
-const run = promisify(execFile)
 const canary = 'zebravinken'
 const artifacts = new URL('../artifacts/', import.meta.url)
-
-/**
- * pdftotext -raw: the text in the order it is drawn, one table row per line. (-layout
- * would join "< 5" into "<5": poppler drops the space after a one-character word.)
- */
-async function pdfLines(pdf: Buffer): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'leervraag-report-'))
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf)
-    await run('pdftotext', ['-raw', '-enc', 'UTF-8', join(dir, 'in.pdf'), join(dir, 'out.txt')])
-    return readFileSync(join(dir, 'out.txt'), 'utf8')
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 async function reportApp(t: Parameters<typeof buildTestApp>[0]) {
   // The clock pinned to the data set's last day.

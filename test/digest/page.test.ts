@@ -1,11 +1,7 @@
 import t from 'tap'
 import { cellKey, K, publish } from '../../src/answers/cell-key.ts'
 import { buildTestApp } from '../helpers.ts'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { mediaBoxes, pageCount } from '../posters/pdf-tools.ts'
+import { mediaBoxes, pageCount, pdfLines } from '../posters/pdf-tools.ts'
 import { signedIn } from '../dashboard/people.ts'
 import { brusselsDayOf, buildPlanningWorld, now, publishedOf, type StoredAnswer } from '../planning/world.ts'
 
@@ -15,18 +11,6 @@ import { brusselsDayOf, buildPlanningWorld, now, publishedOf, type StoredAnswer 
  * key sums added up in JavaScript) and must be the published value of the cell-key table;
  * who may open which digest; a month that is malformed or not over yet is the 400 page.
  */
-
-/** pdftotext -raw: the text in the order it is drawn, a label and its figure on one line. */
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'leervraag-digest-'))
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf)
-    execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', join(dir, 'in.pdf'), join(dir, 'out.txt')])
-    return readFileSync(join(dir, 'out.txt'), 'utf8')
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 const inMonth = (a: StoredAnswer, month: string) => brusselsDayOf(a.createdAt).startsWith(month)
 
@@ -150,7 +134,7 @@ t.test('the digest as a one-page PDF: the page’s figures, read back from the f
   t.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-')
   t.equal(pageCount(pdf), 1, 'one page')
   t.same(mediaBoxes(pdf), [{ width: 595.28, height: 841.89 }], 'A4 portrait')
-  const text = pdfText(pdf).replace(/\s+/g, ' ')
+  const text = (await pdfLines(pdf)).replace(/\s+/g, ' ')
   const september = w.answers.filter((a) => inMonth(a, '2026-09'))
   t.match(text, 'Maandoverzicht Regio Planning, september 2026')
   t.match(text, `antwoorden in de regio ${publishedOf(september)}`, 'the published answers of September')
@@ -160,7 +144,7 @@ t.test('the digest as a one-page PDF: the page’s figures, read back from the f
   const own = await member.get(`/admin/regions/${w.regionId}/partners/${w.partners[0]}/digest.pdf?month=2026-09`)
   t.equal(own.statusCode, 200)
   t.equal(pageCount(own.rawPayload), 1, 'a partner’s digest: one page too')
-  const ownText = pdfText(own.rawPayload).replace(/\s+/g, ' ')
+  const ownText = (await pdfLines(own.rawPayload)).replace(/\s+/g, ' ')
   const mine = september.filter((a) => a.partner === w.partners[0])
   t.match(ownText, `De cijfers van ${w.partnerNames[0]}`)
   t.match(ownText, `antwoorden ${publishedOf(mine)}`, 'the partner’s own published answers')

@@ -1,8 +1,7 @@
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import { languageCodes } from '../../src/i18n/i18n.ts'
-import { createOffer } from '../../src/followup/offers.ts'
-import { followupWorld, request, themeIds } from '../followup/world.ts'
+import { followupWorld, request, sewingWorkshop, themeIds } from '../followup/world.ts'
 import { join } from 'node:path'
 import { artifacts, axeViolations, launchBrowser, screenshot } from './browser.ts'
 import { testPassword } from '../auth/browser.ts'
@@ -29,20 +28,7 @@ t.test('step 2 with the contact question open, its messages, the thank-you and w
   const w = await followupWorld(t)
   await w.database.db.updateTable('posters').set({ one_answer_per_device: 0 }).execute()
   const themes = await themeIds(w.database.db, w.a.regionId)
-  await createOffer(w.database.db, w.a.regionId, {
-    title: 'Naaiatelier voor beginners',
-    provider: 'Vormingplus Limburg',
-    place: 'Bib Tongeren, Veemarkt 1',
-    schedule: 'Elke dinsdag 19u–21u',
-    cost: 'Gratis',
-    languages: ['nl', 'ar', 'fr'],
-    textLanguage: 'nl',
-    audience: 'all',
-    link: 'https://example.be/naaien',
-    contact: null,
-    themeIds: [themes[0]!],
-    archived: false,
-  })
+  await sewingWorkshop(w.database.db, w.a.regionId, themes[0]!, { languages: ['nl', 'ar', 'fr'] })
   const base = await w.app.listen({ port: 0, host: '127.0.0.1' })
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true })
   const page = await context.newPage()

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs'
 import t from 'tap'
 import type { Browser } from 'playwright-core'
 import { addDays, localDay } from '../../src/answers/index.ts'
-import { createOffer } from '../../src/followup/offers.ts'
 import { testPassword } from '../auth/browser.ts'
-import { followupWorld, request, themeIds } from '../followup/world.ts'
+import { followupWorld, request, sewingWorkshop, themeIds } from '../followup/world.ts'
 import { axeViolations, launchBrowser, screenshot } from './browser.ts'
 
 /**
@@ -29,20 +28,7 @@ t.test('a path with three steps and the due list, on a phone and a laptop', { sk
   const w = await followupWorld(t)
   const db = w.database.db
   const themes = await themeIds(db, w.a.regionId)
-  const course = await createOffer(db, w.a.regionId, {
-    title: 'Naaiatelier voor beginners',
-    provider: 'Vormingplus Limburg',
-    place: 'Bib Tongeren, Veemarkt 1',
-    schedule: 'Elke dinsdag 19u–21u',
-    cost: null,
-    languages: ['nl', 'ar'],
-    textLanguage: 'nl',
-    audience: 'all',
-    link: null,
-    contact: null,
-    themeIds: [themes[0]!],
-    archived: false,
-  })
+  const course = await sewingWorkshop(db, w.a.regionId, themes[0]!, { cost: null, link: null })
   const bridgeEmail = 'brugfiguur@example.be'
   const { makeUser } = await import('../auth/browser.ts')
   const bridgeId = await makeUser(db, 'bridge', bridgeEmail, { regionIds: [w.a.regionId] })

@@ -1,9 +1,8 @@
 import t from 'tap'
 import { addDays, localDay } from '../../src/answers/index.ts'
-import { createOffer } from '../../src/followup/offers.ts'
 import { runRetention } from '../../src/followup/retention.ts'
-import { answerStepOne, form, formHeaders } from '../helpers.ts'
-import { followupWorld, themeIds, type World } from './world.ts'
+import { form, formHeaders } from '../helpers.ts'
+import { followupWorld, ownPathWorld } from './world.ts'
 
 /**
  * The person's own view of their question through the private link of the thank-you page
@@ -13,39 +12,11 @@ import { followupWorld, themeIds, type World } from './world.ts'
  * only and dies with the contact details.
  */
 
-const contact = { contact_name: 'Fatima', contact_value: '0474/12.34.56', contact_language: 'العربية', contact_moment: 'evening', contact_consent: 'yes' }
-
-/** Answers on the poster of region a with a contact request, as a phone would; the private link of the thank-you page. */
-async function ask(w: World, lang: string, freeText: string): Promise<string> {
-  const { location } = await answerStepOne(w.app, w.a.code, { lang })
-  const themes = await themeIds(w.database.db, w.a.regionId)
-  const sent = await w.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ lang, themes: [String(themes[0]!)], free_text: freeText, ...contact }) })
-  const thanks = await w.app.inject({ method: 'GET', url: String(sent.headers.location) })
-  const link = /href="(\/withdraw\?[^"]+)"/.exec(thanks.body)?.[1]?.replace(/&amp;/g, '&')
-  if (!link) throw new Error('no private link on the thank-you page')
-  return link
-}
-
 t.test('the private link shows the person their question, its steps and the offer, never the notes; the button erases it', async (t) => {
-  const w = await followupWorld(t)
+  const w = await ownPathWorld(t)
   const db = w.database.db
-  const themes = await themeIds(db, w.a.regionId)
-  const sewing = await createOffer(db, w.a.regionId, {
-    title: 'Naaiatelier voor beginners',
-    provider: 'Vormingplus Limburg',
-    place: 'Bib Tongeren, Veemarkt 1',
-    schedule: 'Elke dinsdag 19u–21u',
-    cost: 'Gratis',
-    languages: ['nl', 'ar'],
-    textLanguage: 'nl',
-    audience: 'all',
-    link: 'https://example.be/naaien',
-    contact: null,
-    themeIds: [themes[0]!],
-    archived: false,
-  })
-  const mine = await ask(w, 'nl', 'Ik wil leren naaien')
-  const theirs = await ask(w, 'nl', 'Iets heel anders: fietsen herstellen')
+  const mine = await w.ask('nl', 'Ik wil leren naaien')
+  const theirs = await w.ask('nl', 'Iets heel anders: fietsen herstellen')
 
   const fresh = await w.app.inject({ method: 'GET', url: mine })
   t.equal(fresh.statusCode, 200)
@@ -65,7 +36,7 @@ t.test('the private link shows the person their question, its steps and the offe
   const note = 'Dochter naar de opvang eerst. NOTITIE-KANARIE-7'
   t.equal((await bridge.post(`${url}/steps`, { kind: 'conversation', on_day: localDay(), note })).statusCode, 303)
   await bridge.get(url)
-  t.equal((await bridge.post(`${url}/steps`, { kind: 'referral', step_offer: String(sewing), step_next: addDays(localDay(), 7) })).statusCode, 303)
+  t.equal((await bridge.post(`${url}/steps`, { kind: 'referral', step_offer: String(w.sewing), step_next: addDays(localDay(), 7) })).statusCode, 303)
 
   const followed = await w.app.inject({ method: 'GET', url: mine })
   t.match(followed.body, 'Een brugfiguur helpt je verder.')
@@ -98,8 +69,8 @@ t.test('the private link shows the person their question, its steps and the offe
 })
 
 t.test('the link expires with the contact details', async (t) => {
-  const w = await followupWorld(t)
-  const link = await ask(w, 'fr', 'apprendre à coudre')
+  const w = await ownPathWorld(t)
+  const link = await w.ask('fr', 'apprendre à coudre')
   t.equal((await w.app.inject({ method: 'GET', url: link })).statusCode, 200)
   const region = await w.database.db.selectFrom('regions').select('contact_max_age_days').where('id', '=', w.a.regionId).executeTakeFirstOrThrow()
   await runRetention(w.database.db, new Date(Date.now() + (region.contact_max_age_days + 1) * 86_400_000))

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database, Role } from '../../src/db/types.ts'
 import { upsertContactRequest } from '../../src/followup/index.ts'
+import { createOffer, type OfferInput } from '../../src/followup/offers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
-import { buildTestApp, seedPoster, type Fixture } from '../helpers.ts'
+import { answerStepOne, buildTestApp, form, formHeaders, seedPoster, type Fixture } from '../helpers.ts'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -120,6 +121,50 @@ export async function request(
   })
   const row = await db.selectFrom('contact_requests').select('id').where('response_id', '=', responseId).executeTakeFirstOrThrow()
   return { id: row.id, responseId }
+}
+
+/** The sewing workshop the follow-up tests refer people to, on one theme of the region; `changes` for a variant. */
+export function sewingWorkshop(db: Kysely<Database>, regionId: number, themeId: number, changes: Partial<OfferInput> = {}): Promise<number> {
+  return createOffer(db, regionId, {
+    title: 'Naaiatelier voor beginners',
+    provider: 'Vormingplus Limburg',
+    place: 'Bib Tongeren, Veemarkt 1',
+    schedule: 'Elke dinsdag 19u–21u',
+    cost: 'Gratis',
+    languages: ['nl', 'ar'],
+    textLanguage: 'nl',
+    audience: 'all',
+    link: 'https://example.be/naaien',
+    contact: null,
+    themeIds: [themeId],
+    archived: false,
+    ...changes,
+  })
+}
+
+/**
+ * The follow-up world for the person's own path page (the private link of the thank-you
+ * page): a sewing workshop offered in region a on its first theme, and `ask(lang, freeText)`,
+ * which answers on region a's poster with a contact request, as a phone would, and returns
+ * the private link.
+ */
+export async function ownPathWorld(t: Teardown) {
+  const w = await followupWorld(t)
+  const db = w.database.db
+  const themes = await themeIds(db, w.a.regionId)
+  const sewing = await sewingWorkshop(db, w.a.regionId, themes[0]!)
+  const contact = { contact_name: 'Fatima', contact_value: '0474/12.34.56', contact_language: 'العربية', contact_moment: 'evening', contact_consent: 'yes' }
+
+  async function ask(lang: string, freeText: string): Promise<string> {
+    const { location } = await answerStepOne(w.app, w.a.code, { lang })
+    const sent = await w.app.inject({ method: 'POST', url: location, headers: formHeaders, payload: form({ lang, themes: [String(themes[0]!)], free_text: freeText, ...contact }) })
+    const thanks = await w.app.inject({ method: 'GET', url: String(sent.headers.location) })
+    const link = /href="(\/withdraw\?[^"]+)"/.exec(thanks.body)?.[1]?.replace(/&amp;/g, '&')
+    if (!link) throw new Error('no private link on the thank-you page')
+    return link
+  }
+
+  return { ...w, sewing, ask }
 }
 
 export type World = Awaited<ReturnType<typeof followupWorld>>

@@ -15,8 +15,3 @@ export function loadCorpus(): string[] {
         .replace(/\\n/g, '\n'),
     )
 }
-
-/** The lines that would run script if they reached a page unescaped. */
-export function scriptPayloads(corpus: string[]): string[] {
-  return corpus.filter((line) => line.includes('__pwned'))
-}

@@ -100,6 +100,7 @@ t.test('a partner member sees their own page with published figures; never anoth
   t.ok(Math.abs(scans - 42) <= D, `scans published near 42 (${scans})`)
   t.match(body, `href="${pageOf(w.p1)}?period=${periodId(month)}" aria-current="page"`, 'the latest complete month is the period shown')
   t.match(body, 'Alleen volledige periodes tot en met gisteren.')
+  t.match(body, `nooit 1 tot ${K - 1}; kleine aantallen worden 0 of een getal van ${K} tot ${K + D}.`, 'the protection in words, with the cell key’s own numbers')
   t.notMatch(body, 'name="kind"', 'a partner member does not get the name form')
   t.match(body, `<a href="${pageOf(w.p1)}" aria-current="page">Onze partnerpagina</a>`, 'their menu links their page (the current one)')
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { K } from '../../src/answers/cell-key.ts'
+import { D, K } from '../../src/answers/cell-key.ts'
 import { createRegion, createPartner } from '../../src/admin/queries.ts'
 import { buildTestApp } from '../helpers.ts'
 import { signedIn } from '../dashboard/people.ts'
@@ -93,6 +93,7 @@ t.test('each theme: demand, share, trend, supply, open requests and verdict as c
   t.match(page.body, 'Period 2026-Q3: 2026-07-01 to 2026-09-30, compared with 2026-Q2.', 'the default is the last complete quarter')
   t.match(page.body, 'activities between 2026-07-01 and 2026-09-30')
   t.match(page.body, `<a href="${base}" aria-current="page">Planning</a>`, 'the menu links to it')
+  t.match(page.body, `at least ${K}, and right to within ${D}; small counts become 0 or a number from ${K} to ${K + D}.`, 'the protection in words, with the cell key’s own numbers')
 
   const csv = await coordinator.get(`${base}/export.csv?period=2026-Q3&lang=en`)
   t.equal(csv.statusCode, 200)

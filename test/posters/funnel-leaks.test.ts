@@ -1,6 +1,6 @@
 import t from 'tap'
 import { addDays, dayStartUtc, today } from '../../src/answers/index.ts'
-import { cellKey, publish } from '../../src/answers/cell-key.ts'
+import { cellKey, D, K, publish } from '../../src/answers/cell-key.ts'
 import { answerStepOne, buildTestApp, seedPoster } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 
@@ -55,6 +55,7 @@ t.test('a poster with one or two answers yesterday never shows 1 … 4', async (
     const page = (await partner.get(`/admin/posters/${mine.posterId}`)).body
     const cells = [...page.matchAll(/<td class="n">(\d+)<\/td>/g)].map((m) => Number(m[1]))
     t.ok(cells.length > 0 && cells.every((n) => n === 0 || n >= 5), `the page: ${cells.join(', ')}`)
+    t.match(page, `1 tot ${K - 1} wordt 0 of een getal van ${K} tot ${K + D}, grotere getallen schuiven hoogstens ${D} op.`, 'the protection in words, with the cell key’s own numbers')
   }
 })
 

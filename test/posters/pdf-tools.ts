@@ -94,15 +94,27 @@ export function qrWidthMm(png: Buffer, dpi: number): number | undefined {
   return (px / dpi) * 25.4
 }
 
-/** The text of a PDF as a reader's copy-paste would give it (poppler's pdftotext); `crop` in points. */
-export async function pdfText(pdf: Buffer, crop?: { x: number; y: number; width: number; height: number }): Promise<string> {
+async function pdftotext(pdf: Buffer, options: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'leervraag-pdf-'))
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf)
-    const area = crop ? ['-x', String(crop.x), '-y', String(crop.y), '-W', String(crop.width), '-H', String(crop.height)] : []
-    await run('pdftotext', ['-enc', 'UTF-8', ...area, join(dir, 'in.pdf'), join(dir, 'out.txt')])
+    await run('pdftotext', [...options, '-enc', 'UTF-8', join(dir, 'in.pdf'), join(dir, 'out.txt')])
     return readFileSync(join(dir, 'out.txt'), 'utf8')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** The text of a PDF as a reader's copy-paste would give it (poppler's pdftotext); `crop` in points. */
+export function pdfText(pdf: Buffer, crop?: { x: number; y: number; width: number; height: number }): Promise<string> {
+  return pdftotext(pdf, crop ? ['-x', String(crop.x), '-y', String(crop.y), '-W', String(crop.width), '-H', String(crop.height)] : [])
+}
+
+/**
+ * pdftotext -raw: the text in the order it is drawn, one table row (a label and its figure)
+ * per line. (-layout would join "< 5" into "<5": poppler drops the space after a
+ * one-character word.)
+ */
+export function pdfLines(pdf: Buffer): Promise<string> {
+  return pdftotext(pdf, ['-raw'])
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { emergingThemes, twoProportionZ } from '../../src/dashboard/emerging.ts'
+import { emergingThemes, twoProportionZ } from '../../src/answers/emerging.ts'
 
 t.test('the two-proportion z-test', async (t) => {
   // 31 of 240 now against 9 of 210 before: pooled p = 40/450.
