@@ -16,7 +16,8 @@ interface Section {
   lines: [label: string, value: number][]
   /** A sentence instead of (or before) the figures. */
   note?: string
-  sub?: { heading: string; lines: [string, number][] }[]
+  /** Lists under the section; `none`: the sentence shown when a list is empty. */
+  sub?: { heading: string; lines: [string, number][]; none: string }[]
 }
 
 function sections(d: Digest, t: Translate): Section[] {
@@ -27,8 +28,8 @@ function sections(d: Digest, t: Translate): Section[] {
           heading: t('digest.asked'),
           lines: [[t('digest.answers'), d.answers]],
           sub: [
-            { heading: t('digest.themes.top'), lines: d.topThemes.map((x) => [x.label, x.count]) },
-            { heading: t('digest.emerging'), lines: d.emerging.map((x) => [x.label, x.count]) },
+            { heading: t('digest.themes.top'), lines: d.topThemes.map((x) => [x.label, x.count]), none: t('digest.themes.none') },
+            { heading: t('digest.emerging'), lines: d.emerging.map((x) => [x.label, x.count]), none: t('digest.emerging.none') },
           ],
         }
   const did: Section = {
@@ -62,7 +63,7 @@ export function digestHtml(d: Digest, t: Translate): string {
       const parts = [`<h2>${escapeHtml(s.heading)}</h2>`]
       if (s.note) parts.push(`<p>${escapeHtml(s.note)}</p>`)
       if (s.lines.length > 0) parts.push(`<ul>${s.lines.map(li).join('')}</ul>`)
-      for (const sub of s.sub ?? []) parts.push(`<h3>${escapeHtml(sub.heading)}</h3><ul>${sub.lines.map(li).join('')}</ul>`)
+      for (const sub of s.sub ?? []) parts.push(`<h3>${escapeHtml(sub.heading)}</h3>${sub.lines.length === 0 ? `<p>${escapeHtml(sub.none)}</p>` : `<ul>${sub.lines.map(li).join('')}</ul>`}`)
       return parts.join('')
     })
     .join('')
@@ -76,7 +77,7 @@ export function digestText(d: Digest, t: Translate): string {
       const parts = [s.heading, '='.repeat(Math.min(s.heading.length, 60))]
       if (s.note) parts.push(s.note)
       parts.push(...s.lines.map(line))
-      for (const sub of s.sub ?? []) parts.push('', sub.heading, ...sub.lines.map(line))
+      for (const sub of s.sub ?? []) parts.push('', sub.heading, ...(sub.lines.length === 0 ? [sub.none] : sub.lines.map(line)))
       return parts.join('\n')
     })
     .join('\n\n')
