@@ -25,7 +25,7 @@ import updatesFeature, { updatesPublicPage } from './updates/index.ts'
 import themesFeature from './themes/index.ts'
 import planningFeature from './planning/index.ts'
 import importsFeature, { uitdatabankSchedule } from './imports/index.ts'
-import digestFeature, { digestFeedPlugin } from './digest/index.ts'
+import digestFeature, { digestPublicPlugin } from './digest/index.ts'
 import { apiRoutes, apiTokenAdmin } from './api/index.ts'
 import postersFeature, { scanCounter } from './posters/index.ts'
 import { audit } from './audit/log.ts'
@@ -165,7 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(partnerSharePlugin, options.now ? { now: options.now } : {})
   // The digest's feeds and unsubscribe links; with SMTP_URL, its monthly mailing.
   const mailTiming = options.digestMailing ?? {}
-  await app.register(digestFeedPlugin, {
+  await app.register(digestPublicPlugin, {
     publicBaseUrl: config.publicBaseUrl,
     ...(options.now ? { now: options.now } : {}),
     ...(config.smtpUrl === undefined ? {} : { mailing: { smtpUrl: config.smtpUrl, from: config.smtpFrom, intervalMs: mailTiming.intervalMs ?? 60 * 60 * 1000, holder: jobHolder, ...mailTiming } }),

@@ -42,7 +42,7 @@ export { digestMonths, type Digest, lastCompleteMonth, loadDigest, parseDigestMo
  * `/digest/unsubscribe/:token` (the one-click link of every digest e-mail), and, when SMTP
  * is configured, the monthly mailing's scheduled job.
  */
-export async function digestFeedPlugin(app: FastifyInstance, options: DigestFeatureOptions & { mailing?: DigestMailingOptions }) {
+export async function digestPublicPlugin(app: FastifyInstance, options: DigestFeatureOptions & { mailing?: DigestMailingOptions }) {
   const secret = partnerSecret(app.db)
   await app.register(digestFeedRoutes, { publicBaseUrl: options.publicBaseUrl, partnerSecret: secret, ...(options.now ? { now: options.now } : {}) })
   await app.register(unsubscribeRoutes)
