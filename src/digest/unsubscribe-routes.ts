@@ -6,7 +6,8 @@ import { type Language, translator } from '../i18n/i18n.ts'
 import { pageContext, requestLanguage } from '../http/views.ts'
 import { findUnsubscribe, mailLanguages, unsubscribe, type UnsubscribeTarget } from './subscriptions.ts'
 
-const params = z.object({ token: z.string().max(200) })
+// Any length reaches the handler, so that a token too long gets the same friendly page as any other wrong one.
+const params = z.object({ token: z.string() })
 const query = z.object({ lang: z.string().max(16).optional() })
 
 /**

@@ -112,6 +112,8 @@ t.test('one message per subscriber per digest per month, and none after unsubscr
   const again = await w.app.inject({ method: 'POST', url: path, headers: formHeaders, payload: 'List-Unsubscribe=One-Click' })
   const forged = await w.app.inject({ method: 'GET', url: `/digest/unsubscribe/${'A'.repeat(43)}` })
   const garbage = await w.app.inject({ method: 'GET', url: '/digest/unsubscribe/%3Cscript%3E' })
+  const long = await w.app.inject({ method: 'GET', url: `/digest/unsubscribe/${'A'.repeat(500)}` })
+  t.equal(long.body, forged.body, 'too long: the same page')
   t.equal(again.statusCode, 404)
   t.equal(forged.statusCode, 404)
   t.equal(garbage.statusCode, 404)
@@ -160,6 +162,7 @@ t.test('two instances on one database and many ticks: each message once', async 
 
 const failures: [name: string, expected: 'retry' | 'unknown', server: (t: Test) => Promise<string>][] = [
   ['a refused connection', 'retry', async () => `smtp://127.0.0.1:${await closedPort()}`],
+  ['a server that refuses the connection (554 greeting)', 'retry', async (t) => (await smtpSink(t, { refuseConnections: true })).url],
   ['a server that refuses the recipient (550)', 'retry', async (t) => (await smtpSink(t, { refuseRecipients: true })).url],
   ...(['never greets', 'greeting', 'MAIL', 'RCPT', 'DATA', 'after DATA', 'silent after DATA'] as Phase[]).map(
     (phase): [string, 'retry' | 'unknown', (t: Test) => Promise<string>] => [

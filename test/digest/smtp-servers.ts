@@ -18,12 +18,17 @@ export interface Received {
 }
 
 /** An SMTP server that accepts everything and keeps it; `delayMs` slows its reply to DATA (to widen races). */
-export async function smtpSink(t: Teardown, options: { delayMs?: number; refuseRecipients?: boolean } = {}): Promise<{ port: number; url: string; received: Received[] }> {
+export async function smtpSink(t: Teardown, options: { delayMs?: number; refuseRecipients?: boolean; refuseConnections?: boolean } = {}): Promise<{ port: number; url: string; received: Received[] }> {
   const received: Received[] = []
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      // smtp-server answers a refused connection with 554 and closes it.
+      if (options.refuseConnections) return callback(Object.assign(new Error('no service for you'), { responseCode: 554 }))
+      callback()
+    },
     onRcptTo(address, _session, callback) {
       if (options.refuseRecipients) return callback(Object.assign(new Error(`<${address.address}> no such mailbox`), { responseCode: 550 }))
       callback()
