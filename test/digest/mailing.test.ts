@@ -255,3 +255,17 @@ t.test('the scheduled job logs counts, never an address, even when the server qu
   t.match(row.last_error, /550 <…> no such mailbox/, 'the reason is kept, the address the server quoted cut out')
   t.notMatch(row.last_error, /coord@example\.be/, '…without the address the server quoted')
 })
+
+t.test('a message left "sending" by a crash is never sent again, and shows as not confirmed', async (t) => {
+  const sink = await smtpSink(t)
+  const w = await world(t, sink.url)
+  const coordinator = await signedIn(w.app, 'coord@example.be')
+  await subscribe(coordinator, [`r${w.fixture.regionId}`])
+  const userId = (await w.db.selectFrom('users').select('id').where('email', '=', 'coord@example.be').executeTakeFirstOrThrow()).id
+  // The process died between claiming the message and hearing the server's reply.
+  await w.db.insertInto('digest_outbox').values({ user_id: userId, region_id: w.fixture.regionId, partner_id: null, scope_key: `r${w.fixture.regionId}`, month: '2026-11', language: 'nl', status: 'sending', attempts: 1, next_attempt_at: december.toISOString(), created_at: december.toISOString() }).execute()
+  t.match(await runDigestMailing(w.db, w.settings(sink.url, new Date(december.getTime() + 3 * hour))), { enqueued: 0, sent: 0 })
+  t.equal(sink.received.length, 0)
+  const page = await coordinator.get(`/admin/regions/${w.fixture.regionId}/digest`)
+  t.match(page.body, /<th scope="row">niet bevestigd[^<]*<\/th><td>1<\/td>/)
+})
