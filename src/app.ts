@@ -25,10 +25,11 @@ import updatesFeature, { updatesPublicPage } from './updates/index.ts'
 import themesFeature from './themes/index.ts'
 import planningFeature from './planning/index.ts'
 import importsFeature, { uitdatabankSchedule } from './imports/index.ts'
-import digestFeature, { digestFeedPlugin } from './digest/index.ts'
+import digestFeature, { digestPublicPlugin } from './digest/index.ts'
 import { apiRoutes, apiTokenAdmin } from './api/index.ts'
 import postersFeature, { scanCounter } from './posters/index.ts'
 import { audit } from './audit/log.ts'
+import { instanceHolder } from './ops/job-lease.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,8 @@ export interface BuildOptions {
   rateLimitMemoryKeys?: number
   /** The clock of the dashboard and its share pages (tests pin it to their data set's last day). */
   now?: () => Date
+  /** The digest mailing's timing (tests shorten it); an hour between runs by default, 0 switches it off. */
+  digestMailing?: { intervalMs?: number; firstRunAfterMs?: number; timeoutMs?: number; retryAfterMs?: number }
 }
 
 /**
@@ -81,6 +84,8 @@ function trustProxyOption(setting: Config['trustProxy']): FastifyServerOptions['
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const instance = randomBytes(3).toString('hex')
+  // This app's name in the job leases: two apps in one process (tests) are two instances.
+  const jobHolder = `${instanceHolder}-${instance}`
   let sequence = 0
   const app: FastifyInstance = Fastify({
     logger: loggerOptions(config, options.logStream),
@@ -151,14 +156,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // A partner's own page (its protected figures) and its share links, under /regions/:regionId.
         await admin.register(partnersFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
         // The monthly digest of a region or a partner, under /regions/:regionId.
-        await admin.register(digestFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+        await admin.register(digestFeature, { publicBaseUrl, mailConfigured: config.smtpUrl !== undefined, ...(options.now ? { now: options.now } : {}) })
       },
       { prefix: '/admin' },
     )
   })
   await app.register(sharePages, options.now ? { now: options.now } : {})
   await app.register(partnerSharePlugin, options.now ? { now: options.now } : {})
-  await app.register(digestFeedPlugin, { publicBaseUrl: config.publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
+  // The digest's feeds and unsubscribe links; with SMTP_URL, its monthly mailing.
+  const mailTiming = options.digestMailing ?? {}
+  await app.register(digestPublicPlugin, {
+    publicBaseUrl: config.publicBaseUrl,
+    ...(options.now ? { now: options.now } : {}),
+    ...(config.smtpUrl === undefined ? {} : { mailing: { smtpUrl: config.smtpUrl, from: config.smtpFrom, intervalMs: mailTiming.intervalMs ?? 60 * 60 * 1000, holder: jobHolder, ...mailTiming } }),
+  })
   // The JSON API for region dashboards, with read-only tokens per region (src/api/); its
   // answers are compressed too (a scope of its own, so the citizen routes stay as they are).
   await app.register(async function apiScope(api) {
@@ -172,11 +183,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     sqlite: handle.sqlite,
     // What was erased, as counts only, in the audit log.
     audit: (counts) => audit(handle.db, { userId: null, action: 'retention.run', detail: { ...counts } }),
+    holder: jobHolder,
   })
   // The scheduled UiTdatabank fetch, only when its key, query and region are configured.
   if (config.uitdatabank) {
     const uit = config.uitdatabank
-    await app.register(uitdatabankSchedule, { settings: { url: uit.url, apiKey: uit.apiKey, query: uit.query, regionId: uit.regionId }, intervalMs: uit.intervalMinutes * 60_000 })
+    await app.register(uitdatabankSchedule, { settings: { url: uit.url, apiKey: uit.apiKey, query: uit.query, regionId: uit.regionId }, intervalMs: uit.intervalMinutes * 60_000, holder: jobHolder })
   }
 
   return app

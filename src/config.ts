@@ -98,7 +98,25 @@ const configSchema = z.object({
     .trim()
     .refine((value) => /^smtps?:\/\/[^/]+/.test(value) && URL.canParse(value) && new URL(value).hostname !== '', { message: 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.be:587' })
     .optional(),
+  /**
+   * The sender of the digest e-mails: `digest@leervraag.example.be` or
+   * `Leervraag <digest@leervraag.example.be>`, an address the mail server may send for
+   * (SPF, DKIM). Unset: `leervraag@` the host of PUBLIC_BASE_URL.
+   */
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)$/, { message: 'must be an e-mail address such as digest@leervraag.example.be, or Name <digest@leervraag.example.be>' })
+    .optional(),
 })
+
+/** `Name <address>` or a bare address → its parts (the envelope sender is the bare address). */
+function mailbox(value: string): { name: string | undefined; address: string } {
+  const match = /^(.*?)\s*<([^<>]+)>$/.exec(value)
+  if (match === null) return { name: undefined, address: value }
+  const name = match[1]!.trim().replace(/^"(.*)"$/, '$1')
+  return { name: name === '' ? undefined : name, address: match[2]! }
+}
 
 export interface Config {
   port: number
@@ -113,6 +131,8 @@ export interface Config {
   /** Present only when key, query and region are all set. */
   uitdatabank: { apiKey: string; query: string; regionId: number; url: string; intervalMinutes: number } | undefined
   smtpUrl: string | undefined
+  /** The digest e-mails' sender. */
+  smtpFrom: { name: string | undefined; address: string }
 }
 
 export class ConfigError extends Error {}
@@ -126,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
   }
   const values = parsed.data
+  const publicBaseUrl = (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '')
   const uit = [values.UITDATABANK_API_KEY, values.UITDATABANK_QUERY, values.UITDATABANK_REGION_ID]
   if (uit.some((v) => v !== undefined) && uit.some((v) => v === undefined)) {
     throw new ConfigError('invalid configuration: UITDATABANK_API_KEY, UITDATABANK_QUERY and UITDATABANK_REGION_ID: set all three or none')
@@ -134,7 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
-    publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
     secret: values.SECRET,
@@ -151,5 +172,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     smtpUrl: values.SMTP_URL,
+    smtpFrom: values.SMTP_FROM === undefined ? { name: 'Leervraag', address: `leervraag@${new URL(publicBaseUrl).hostname}` } : mailbox(values.SMTP_FROM),
   }
 }

@@ -11,6 +11,9 @@ t.test('defaults make a working local configuration', async (t) => {
   t.equal(loadConfig({ DATABASE_URL: 'postgres://app@db/leervraag' }).databaseUrl, 'postgres://app@db/leervraag')
   t.equal(loadConfig({}).smtpUrl, undefined, 'no SMTP_URL: nothing is sent')
   t.equal(loadConfig({ SMTP_URL: 'smtps://digest:geheim@mail.example.be' }).smtpUrl, 'smtps://digest:geheim@mail.example.be')
+  t.same(loadConfig({ PUBLIC_BASE_URL: 'https://leervraag.example.be' }).smtpFrom, { name: 'Leervraag', address: 'leervraag@leervraag.example.be' }, 'the sender defaults to the public host')
+  t.same(loadConfig({ SMTP_FROM: 'Leerecosysteem Haspengouw <digest@haspengouw.example.be>' }).smtpFrom, { name: 'Leerecosysteem Haspengouw', address: 'digest@haspengouw.example.be' })
+  t.same(loadConfig({ SMTP_FROM: 'digest@haspengouw.example.be' }).smtpFrom, { name: undefined, address: 'digest@haspengouw.example.be' })
 })
 
 t.test('a wrong value stops with a message that names the variable', async (t) => {
@@ -31,6 +34,9 @@ t.test('a wrong value stops with a message that names the variable', async (t) =
     [{ SMTP_URL: 'mail.example.be' }, /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/],
     [{ SMTP_URL: 'http://mail.example.be' }, /SMTP_URL/],
     [{ SMTP_URL: 'smtp://' }, /SMTP_URL/],
+    [{ SMTP_FROM: 'digest' }, /SMTP_FROM: must be an e-mail address/],
+    [{ SMTP_FROM: 'Digest <digest@x.be> extra' }, /SMTP_FROM/],
+    [{ SMTP_FROM: 'a@b.be\r\nBcc: c@d.be' }, /SMTP_FROM/],
   ]
   for (const [env, message] of cases) {
     let thrown: unknown

@@ -90,6 +90,52 @@ export interface Database {
   // 031 partner pages: offers.partner_id, share_links.partner_id
   // 038 digest feed links (issue 19)
   digest_feed_links: DigestFeedLinkTable
+  // 041 the digest by e-mail (issue 19): subscriptions and the outbox
+  digest_subscriptions: DigestSubscriptionTable
+  digest_outbox: DigestOutboxTable
+}
+
+/** A staff member's explicit subscription to one digest by e-mail (migration 041). */
+export interface DigestSubscriptionTable {
+  id: Generated<number>
+  user_id: number
+  region_id: number
+  /** null: the region's digest. */
+  partner_id: number | null
+  /** `r<regionId>` or `p<partnerId>`: the digest, in one non-null column (unique per person). */
+  scope_key: string
+  /** The language the e-mail is written in (nl, en, fr). */
+  language: string
+  created_at: string
+}
+
+/**
+ * One digest e-mail to one subscriber for one month (migration 041). pending: not tried yet;
+ * sending: handed to the SMTP client (a crash leaves it so, never tried again); sent; retry:
+ * refused or dropped before the message was handed over, tried again at `next_attempt_at`;
+ * unknown: dropped after the message was handed over (never sent again); failed: retries
+ * used up; cancelled: the person unsubscribed or may no longer see the digest before it went.
+ */
+export type DigestOutboxStatus = 'pending' | 'sending' | 'sent' | 'retry' | 'unknown' | 'failed' | 'cancelled'
+
+export interface DigestOutboxTable {
+  id: Generated<number>
+  user_id: number
+  region_id: number
+  partner_id: number | null
+  scope_key: string
+  /** `YYYY-MM`. */
+  month: string
+  language: string
+  status: DigestOutboxStatus
+  attempts: Generated<number>
+  next_attempt_at: string
+  last_error: string | null
+  /** sha256 of the unsubscribe token in the message (the token is never stored). */
+  unsubscribe_hash: string | null
+  unsubscribed_at: string | null
+  created_at: string
+  sent_at: string | null
 }
 
 /** A token that opens one digest's Atom feed (migration 038); only its sha256 is stored. */

@@ -7,7 +7,8 @@ import { periodRange } from '../answers/period-grid.ts'
 import { sendMessagePage } from '../http/errors.ts'
 import { translator } from '../i18n/i18n.ts'
 import { periodName } from '../partners/index.ts'
-import { type Digest, digestMonths, loadDigest, outcomeKinds } from './digest.ts'
+import { type Digest, digestMonths, loadDigest } from './digest.ts'
+import { digestHtml } from './summary.ts'
 import { digestForFeedToken } from './feeds.ts'
 
 const feedParams = z.object({ token: z.string().max(100) })
@@ -15,29 +16,6 @@ const feedQuery = z.object({ lang: z.enum(['nl', 'en', 'fr']).optional() })
 
 /** How many months a feed holds: a reader that was away for a while still gets each one. */
 export const feedMonths = 6
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
-/** One month as a short HTML summary (the feed library escapes it into the Atom content). */
-function entryHtml(d: Digest, t: ReturnType<typeof translator>): string {
-  const li = (label: string, value: number) => `<li>${escape(label)}: <b>${value}</b></li>`
-  const parts: string[] = []
-  parts.push(`<h2>${escape(t('digest.asked'))}</h2>`)
-  if (d.answers === null) parts.push(`<p>${escape(t('digest.asked.withheld'))}</p>`)
-  else {
-    parts.push(`<ul>${li(t('digest.answers'), d.answers)}</ul>`)
-    parts.push(`<h3>${escape(t('digest.themes.top'))}</h3><ul>${d.topThemes.map((x) => li(x.label, x.count)).join('')}</ul>`)
-    parts.push(`<h3>${escape(t('digest.emerging'))}</h3><ul>${d.emerging.map((x) => li(x.label, x.count)).join('')}</ul>`)
-  }
-  parts.push(`<h2>${escape(t('digest.did'))}</h2><ul>${li(t('digest.did.updates'), d.ecosystem.updates)}${li(t('digest.did.offers'), d.ecosystem.offers)}${outcomeKinds.map((k) => li(t(`digest.outcome.${k}`), d.ecosystem.outcomes[k])).join('')}</ul>`)
-  if (d.partner !== null && d.scope.partnerName !== null) {
-    const c = d.partner.collected
-    parts.push(
-      `<h2>${escape(t('digest.own', { partner: d.scope.partnerName }))}</h2><ul>${li(t('digest.own.scans'), c.scans)}${li(t('digest.own.answers'), c.answers)}${li(t('digest.own.tried'), c.triedNew)}${li(t('digest.own.liked'), c.liked)}${li(t('digest.own.step2'), c.step2)}${li(t('digest.own.referred'), d.partner.referrals.referred)}${li(t('digest.own.started'), d.partner.referrals.started)}</ul>`,
-    )
-  }
-  return parts.join('')
-}
 
 /**
  * `GET /digest/feed/:token`: a digest's Atom feed, one entry per complete month, without a
@@ -74,7 +52,7 @@ export default async function digestFeedRoutes(app: FastifyInstance, options: { 
         id: `${scopeTag}:${d.monthId}`,
         link: base,
         date: monthEnd(d),
-        content: entryHtml(d, t),
+        content: digestHtml(d, t),
       })
     }
     return reply

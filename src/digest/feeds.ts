@@ -66,8 +66,8 @@ export async function revokeFeedLink(db: Kysely<Database>, scope: DigestScope, l
   return row !== undefined
 }
 
-/** The person who made a link as `can()` sees them now, or undefined when the account is disabled or gone. */
-async function owner(db: Kysely<Database>, userId: number): Promise<CurrentUser | undefined> {
+/** A staff member as `can()` sees them now (their current memberships), or undefined when the account is disabled or gone. */
+export async function staffMember(db: Kysely<Database>, userId: number): Promise<CurrentUser | undefined> {
   const user = await db.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled_at']).where('id', '=', userId).executeTakeFirst()
   if (user === undefined || user.disabled_at !== null) return undefined
   const [regions, partners] = await Promise.all([
@@ -90,7 +90,7 @@ async function owner(db: Kysely<Database>, userId: number): Promise<CurrentUser 
 export async function digestForFeedToken(db: Kysely<Database>, token: string): Promise<DigestScope | undefined> {
   const row = await db.selectFrom('digest_feed_links').selectAll().where('token_hash', '=', tokenHash(token)).where('revoked_at', 'is', null).executeTakeFirst()
   if (row === undefined) return undefined
-  const user = await owner(db, row.created_by)
+  const user = await staffMember(db, row.created_by)
   const scope: DigestScope = { regionId: row.region_id, partnerId: row.partner_id ?? undefined }
   if (user === undefined || !can(user, 'view', { type: 'digest', regionId: scope.regionId, ...(scope.partnerId === undefined ? {} : { partnerId: scope.partnerId }) })) return undefined
   return scope

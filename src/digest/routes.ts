@@ -11,6 +11,7 @@ import { digestPdf } from './pdf.ts'
 import { audit } from '../audit/log.ts'
 import { createFeedLink, listFeedLinks, revokeFeedLink } from './feeds.ts'
 import { formBody } from '../staff/index.ts'
+import { sentCounts } from './mailing.ts'
 import { digestMonths, lastCompleteMonth, loadDigest, outcomeKinds, parseDigestMonth } from './digest.ts'
 
 /** `?month=YYYY-MM`: any string up to 16 characters reaches the handler, which answers an unusable one with the 400 page. */
@@ -21,6 +22,8 @@ export interface DigestRouteOptions {
   publicBaseUrl: string
   partnerSecret: () => Promise<string>
   now?: () => Date
+  /** SMTP_URL is set: the digest goes out by e-mail to its subscribers. */
+  mailConfigured: boolean
 }
 
 /**
@@ -64,6 +67,9 @@ export default async function digestRoutes(app: FastifyInstance, options: Digest
         months: digestMonths(day).map((m) => ({ id: periodId(m), name: periodName(m, lang, t), current: periodId(m) === digest.monthId })),
         k: K,
         feedLinks: await listFeedLinks(db, { regionId: region.id, partnerId }),
+        // What went out by e-mail for this month: counts per outcome only, never who.
+        sent: await sentCounts(db, { regionId: region.id, partnerId }, digest.monthId),
+        mailConfigured: options.mailConfigured,
         newFeedLink,
         pageStyle: 'partner',
       },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { scheduleJob } from '../ops/job-lease.ts'
 import { type RetentionCounts, runRetention } from './retention.ts'
 
 export interface RetentionScheduleOptions {
@@ -8,41 +9,34 @@ export interface RetentionScheduleOptions {
   sqlite?: { pragma(source: string): unknown } | undefined
   /** Records a run's counts in the audit log (app.ts passes the audit log's `audit`). */
   audit?(counts: RetentionCounts): void | Promise<void>
+  /** This instance's name in the job lease (src/ops/job-lease.ts). */
+  holder?: string
 }
 
 /**
- * Runs retention inside the server: a first run a minute after start, then every
- * `intervalMs`. Each run is idempotent, so several instances on one database may all run
- * it. The timers do not keep the process alive and are cleared when the app closes.
+ * Runs retention inside the server, as a scheduled job (src/ops/job-lease.ts): a first run
+ * a minute after start, then every `intervalMs`, on one instance at a time. Each run is
+ * idempotent anyway; the lease only saves the other instances the work.
  */
 export default async function retentionSchedule(app: FastifyInstance, options: RetentionScheduleOptions) {
   if (options.intervalMs <= 0) return
-  let current: Promise<void> | undefined
-  let closed = false
-  const run = () => {
-    if (current !== undefined || closed) return
-    current = runOnce().finally(() => {
-      current = undefined
-    })
-  }
-  const runOnce = async () => {
-    try {
-      const counts = await runRetention(app.db)
-      const erased = counts.contactsAfterClose + counts.contactsMaxAge + counts.freeTexts
-      if (erased > 0) options.sqlite?.pragma('wal_checkpoint(TRUNCATE)')
-      app.log.info({ retention: counts }, 'retention run')
-      await options.audit?.(counts)
-    } catch (error) {
-      app.log.error({ err: error }, 'retention run failed')
-    }
-  }
-  const first = setTimeout(run, Math.min(60_000, options.intervalMs)).unref()
-  const every = setInterval(run, options.intervalMs).unref()
-  // A run in progress finishes before the database is closed; none starts after.
-  app.addHook('onClose', async () => {
-    closed = true
-    clearTimeout(first)
-    clearInterval(every)
-    await current
+  scheduleJob(app, {
+    name: 'retention',
+    everyMs: options.intervalMs,
+    firstRunAfterMs: Math.min(60_000, options.intervalMs),
+    // A run erases rows in batches; ten minutes is far more than the slowest seen.
+    leaseMs: 10 * 60_000,
+    ...(options.holder ? { holder: options.holder } : {}),
+    run: async () => {
+      try {
+        const counts = await runRetention(app.db)
+        const erased = counts.contactsAfterClose + counts.contactsMaxAge + counts.freeTexts
+        if (erased > 0) options.sqlite?.pragma('wal_checkpoint(TRUNCATE)')
+        app.log.info({ retention: counts }, 'retention run')
+        await options.audit?.(counts)
+      } catch (error) {
+        app.log.error({ err: error }, 'retention run failed')
+      }
+    },
   })
 }

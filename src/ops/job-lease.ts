@@ -37,17 +37,22 @@ export async function releaseLease(db: Kysely<Database>, name: string, holder: s
   await db.deleteFrom('ops_job_leases').where('name', '=', name).where('holder', '=', holder).execute()
 }
 
+/** What a run may ask of its lease: renewing it before each long step (false: it was lost, stop). */
+export interface Lease {
+  renew(): Promise<boolean>
+}
+
 /** Runs `job` if this holder gets the lease; another instance holding it means 'skipped'. */
 export async function runExclusively(
   db: Kysely<Database>,
   name: string,
   holder: string,
   leaseMs: number,
-  job: () => Promise<void>,
+  job: (lease: Lease) => Promise<void>,
 ): Promise<'ran' | 'skipped'> {
   if (!(await acquireLease(db, name, holder, leaseMs))) return 'skipped'
   try {
-    await job()
+    await job({ renew: () => acquireLease(db, name, holder, leaseMs) })
   } finally {
     await releaseLease(db, name, holder)
   }
@@ -57,25 +62,31 @@ export async function runExclusively(
 export interface ScheduledJob {
   name: string
   everyMs: number
-  /** How long the lease protects one run; longer than the slowest run. */
+  /** The first run, this long after the schedule starts (default: one interval). */
+  firstRunAfterMs?: number
+  /** How long the lease protects one run; longer than the slowest run, or renewed by the run. */
   leaseMs: number
-  run: (app: FastifyInstance) => Promise<void>
-  /** Defaults to this process; tests give two apps in one process different names. */
+  run: (app: FastifyInstance, lease: Lease) => Promise<void>
+  /** Defaults to this process; two apps in one process (tests, app.ts per instance) pass their own. */
   holder?: string
 }
 
 /**
- * Runs a job every `everyMs` on whichever instance takes the lease first. The timer does
- * not keep the process alive and stops when the app closes; a failed run is logged and
- * tried again at the next tick.
+ * The house's one way to run a scheduled job (retention, the UiTdatabank fetch, the digest
+ * mailing): a first run `firstRunAfterMs` after start, then every `everyMs`, each on
+ * whichever instance takes the lease first. Runs never overlap: not in one process (a tick
+ * during a run is skipped) and not across instances (the lease). The timers do not keep the
+ * process alive; when the app closes no run starts and a run in progress is awaited, so it
+ * finishes before the database closes. A failed run is logged and tried again at the next tick.
  */
 export function scheduleJob(app: FastifyInstance, job: ScheduledJob): void {
   const holder = job.holder ?? instanceHolder
   let running: Promise<unknown> | undefined
-  const timer = setInterval(() => {
+  let closed = false
+  const tick = () => {
     // The lease is ours while a run lasts, so only this flag stops a slow run from being joined by the next tick.
-    if (running !== undefined) return
-    running = runExclusively(app.db, job.name, holder, job.leaseMs, () => job.run(app))
+    if (running !== undefined || closed) return
+    running = runExclusively(app.db, job.name, holder, job.leaseMs, (lease) => job.run(app, lease))
       .then(
         (outcome) => app.log.debug({ job: job.name, outcome }, 'scheduled job'),
         (error: unknown) => app.log.error({ err: error, job: job.name }, 'scheduled job failed'),
@@ -83,9 +94,14 @@ export function scheduleJob(app: FastifyInstance, job: ScheduledJob): void {
       .finally(() => {
         running = undefined
       })
-  }, job.everyMs)
+  }
+  const first = setTimeout(tick, job.firstRunAfterMs ?? job.everyMs)
+  first.unref()
+  const timer = setInterval(tick, job.everyMs)
   timer.unref()
   app.addHook('onClose', async () => {
+    closed = true
+    clearTimeout(first)
     clearInterval(timer)
     await running
   })

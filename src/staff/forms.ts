@@ -48,6 +48,7 @@ export const doneKeys = [
   'path.next_contact',
   'path.reopened',
   'partner.share_revoked',
+  'profile.saved',
 ] as const
 export type DoneKey = (typeof doneKeys)[number]
 

@@ -14,6 +14,8 @@ export function mainMenu(user: CurrentUser): MenuItem[] {
     ['/admin/users', 'admin.admins.title', can(user, 'view', { type: 'admins' })],
     ['/admin/audit', 'admin.audit.title', can(user, 'view', { type: 'audit' })],
     ['/admin/subject-requests', 'admin.nav.subject_requests', can(user, 'manage', { type: 'subject-requests' })],
+    // Everyone's own page (their digest subscriptions): nothing there but their own choices.
+    ['/admin/profile', 'admin.nav.profile', true],
   ]
   return items.filter(([, , shown]) => shown).map(([href, label]) => ({ href, label }))
 }

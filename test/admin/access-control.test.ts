@@ -37,6 +37,9 @@ const allowed: Record<string, Actor[]> = {
   'POST /admin/users/:userId/enable': ['admin'],
   'POST /admin/users/:userId/password-reset': ['admin'],
   'GET /admin/audit': ['admin'],
+  // Everyone's own profile page (src/digest/profile-routes.ts): their own digest subscriptions only.
+  'GET /admin/profile': all,
+  'POST /admin/profile': all,
   'GET /admin/regions/:regionId': all,
   'POST /admin/regions/:regionId': managers,
   'GET /admin/regions/:regionId/partners': managers,
@@ -254,6 +257,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
   const bodies: Record<string, Record<string, string | string[]>> = {
     'POST /admin/regions': { slug: `regio-${n}`, name: `Nieuwe regio ${n}`, default_language: 'nl' },
     'POST /admin/users': { email: `beheer${n}@example.be` },
+    'POST /admin/profile': { language: 'nl' },
     'POST /admin/users/:userId/disable': {},
     'POST /admin/users/:userId/enable': {},
     'POST /admin/users/:userId/password-reset': {},

@@ -1,7 +1,8 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { createServer, type AddressInfo, type Server } from 'node:net'
 import t from 'tap'
 import { SMTPServer } from 'smtp-server'
 import { deliver, smtpTarget } from '../../src/digest/smtp.ts'
+import { scripted } from './smtp-servers.ts'
 
 /**
  * One message over SMTP against real servers on loopback: smtp-server for a delivery and a
@@ -16,45 +17,6 @@ const envelope = { from: 'digest@leervraag.example', to: 'lid@example.be' }
 
 function portOf(server: Server): number {
   return (server.address() as AddressInfo).port
-}
-
-type Phase = 'greeting' | 'MAIL' | 'RCPT' | 'DATA' | 'after DATA' | 'never greets' | 'silent after DATA'
-
-/** An SMTP server that behaves until `phase`, then closes the connection without a reply. */
-function scripted(phase: Phase): Server {
-  return createServer((socket: Socket) => {
-    if (phase === 'greeting') return socket.destroy()
-    if (phase === 'never greets') return // holds the connection open, silent
-    socket.write('220 scripted ESMTP\r\n')
-    let buffer = ''
-    let inData = false
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1')
-      if (inData) {
-        if (!buffer.includes('\r\n.\r\n')) return
-        // The message arrived and no reply ever comes: a timeout after the hand-over.
-        if (phase === 'silent after DATA') return
-        // The whole message arrived: drop without the reply that would say "queued".
-        return socket.destroy()
-      }
-      let end: number
-      while ((end = buffer.indexOf('\r\n')) !== -1) {
-        const line = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const verb = line.split(/[ :]/)[0]!.toUpperCase()
-        if ((verb === 'MAIL' && phase === 'MAIL') || (verb === 'RCPT' && phase === 'RCPT') || (verb === 'DATA' && phase === 'DATA')) return socket.destroy()
-        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 scripted\r\n')
-        else if (verb === 'MAIL' || verb === 'RCPT') socket.write('250 OK\r\n')
-        else if (verb === 'DATA') {
-          socket.write('354 go ahead\r\n')
-          inData = true
-          buffer = ''
-          return
-        } else if (verb === 'QUIT') socket.end('221 bye\r\n')
-        else socket.write('502 no\r\n')
-      }
-    })
-  })
 }
 
 t.test('a delivery: the server receives the message', async (t) => {

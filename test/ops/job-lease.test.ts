@@ -68,3 +68,31 @@ t.test('a job scheduled on two instances never runs on both at once', async (t) 
   t.equal(overlap, 0, 'never two runs at the same time')
   t.ok(ranBy.size >= 1, `ran (by ${[...ranBy].join(', ')})`)
 })
+
+t.test('a scheduled job: the first run soon after start, then every interval, none after close', async (t) => {
+  const database = await testDatabase(t)
+  const app = await buildApp(testConfig(), { database, retentionIntervalMs: 0 })
+  const runs: number[] = []
+  const started = Date.now()
+  scheduleJob(app, {
+    name: 'first-soon',
+    everyMs: 400,
+    firstRunAfterMs: 20,
+    leaseMs: 5_000,
+    holder: 'solo',
+    run: async (_app, lease) => {
+      runs.push(Date.now() - started)
+      t.equal(await lease.renew(), true, 'the run may renew its own lease')
+    },
+  })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(runs.length, 1, 'one run well before the first interval')
+  t.ok(runs[0]! < 250, `the first run after ${runs[0]} ms`)
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  t.equal(runs.length, 2, 'then one per interval')
+  await app.close()
+  const count = runs.length
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.equal(runs.length, count, 'no run after close')
+  t.same(await database.db.selectFrom('ops_job_leases').selectAll().where('name', '=', 'first-soon').execute(), [], 'the lease is released after each run')
+})
