@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
 import MailComposer from 'nodemailer/lib/mail-composer'
-import { localDay } from '../answers/index.ts'
 import { periodId } from '../answers/period-grid.ts'
-import { K } from '../answers/cell-key.ts'
+import { disclosureTerms, localDay } from '../answers/index.ts'
 import { can } from '../auth/permissions.ts'
 import { randomToken, tokenHash } from '../auth/tokens.ts'
 import type { Database, DigestOutboxStatus } from '../db/types.ts'
@@ -102,7 +101,7 @@ export async function composeDigestMail(input: {
   const unsubscribeUrl = `${base}/digest/unsubscribe/${input.unsubscribeToken}`
   const intro = t('digest.intro', { from: d.range.from, to: d.range.to })
   // As on the page: the figures are protected counts, and the reader is told so.
-  const rule = t('digest.rule', { k: String(K), k1: String(K - 1) })
+  const rule = t('digest.rule', disclosureTerms)
   const text = [subject, '', intro, '', rule, '', digestText(d, t), '', `${t('digest.mail.page')}: ${page}`, '', t('digest.mail.why'), `${t('digest.mail.unsubscribe')}: ${unsubscribeUrl}`, ''].join('\n')
   const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title><style>h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.5rem}h3{font-size:1rem}</style></head><body style="font-family:sans-serif;line-height:1.5;max-width:40rem">
 <h1>${escapeHtml(subject)}</h1><p>${escapeHtml(intro)}</p><p style="font-size:.9rem;color:#444">${escapeHtml(rule)}</p>${digestHtml(d, t)}

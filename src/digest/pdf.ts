@@ -1,4 +1,4 @@
-import { K } from '../answers/cell-key.ts'
+import { disclosureTerms } from '../answers/index.ts'
 import type { Language, Translate } from '../i18n/i18n.ts'
 import { documentBuffer } from '../pdf/document.ts'
 import { posterFont, printable, type PosterFont } from '../pdf/fonts.ts'
@@ -50,7 +50,7 @@ export async function digestPdf(input: DigestPdfInput): Promise<Buffer> {
   line(input.title, 17, { face: 'bold' })
   y += 26
   paragraph(t('digest.intro', { from: d.range.from, to: d.range.to }), 9.5, 2)
-  paragraph(t('digest.rule', { k: String(K), k1: String(K - 1) }), 8, 3)
+  paragraph(t('digest.rule', disclosureTerms), 8, 3)
 
   heading(t('digest.asked'))
   if (d.answers === null) paragraph(t('digest.asked.withheld'), 9.5, 2)

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { localDay } from '../answers/index.ts'
 import { periodId } from '../answers/period-grid.ts'
-import { K } from '../answers/cell-key.ts'
+import { disclosureTerms } from '../answers/index.ts'
 import { translator } from '../i18n/i18n.ts'
 import { periodName, presentFigures } from '../partners/index.ts'
 import { allow, idSchema, NotFound, pageQuery, regionOf, renderStaffMessage, renderStaffPage, staffLanguage } from '../staff/index.ts'
@@ -65,7 +65,7 @@ export default async function digestRoutes(app: FastifyInstance, options: Digest
         outcomeKinds,
         partnerView: digest.partner === null ? null : presentFigures(digest.partner, lang, t),
         months: digestMonths(day).map((m) => ({ id: periodId(m), name: periodName(m, lang, t), current: periodId(m) === digest.monthId })),
-        k: K,
+        disclosure: disclosureTerms,
         feedLinks: await listFeedLinks(db, { regionId: region.id, partnerId }),
         // What went out by e-mail for this month: counts per outcome only, never who.
         sent: await sentCounts(db, { regionId: region.id, partnerId }, digest.monthId),
