@@ -22,7 +22,7 @@ export { disclosureTerms } from './disclosure-terms.ts'
 export { emergingThemes } from './emerging.ts'
 export { maskContacts } from './masking.ts'
 export { classify, compileThemes, fold, storeTextThemes, tokenize, type ThemeMatch, type ThemeMatcher, type Token } from './classify.ts'
-export { amendResponseIn, eraseFreeTexts, type Amendment, type NewAnswer } from './responses.ts'
+export { amendResponseIn, eraseFreeTexts, insertWholeAnswer, type Amendment, type NewAnswer } from './responses.ts'
 export { ResponseWriter } from './response-writer.ts'
 export {
   applyStepOne,

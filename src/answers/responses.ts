@@ -33,6 +33,7 @@ interface AnswerRow {
   step: number
   idempotency_key: string | null
   record_key: number
+  assisted: number
 }
 
 // The hot path's statements, compiled once per database (db/prepared.ts): one answer per
@@ -56,6 +57,7 @@ const insertAnswer = new PreparedQuery<AnswerRow, { id: number }>((db, arg) =>
       step: arg('step'),
       idempotency_key: arg('idempotency_key'),
       record_key: arg('record_key'),
+      assisted: arg('assisted'),
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id'),
@@ -85,6 +87,7 @@ export async function insertResponseRow(db: Kysely<Database>, values: NewRespons
     step: values.step ?? 1,
     idempotency_key: values.idempotency_key ?? null,
     record_key: values.record_key,
+    assisted: values.assisted ?? 0,
   })
   if (rows[0] !== undefined) return { id: rows[0].id, inserted: true }
   return existingAnswer(db, values)
@@ -172,10 +175,22 @@ export async function amendResponseIn(trx: Kysely<Database>, responseId: number,
   return true
 }
 
+/**
+ * An answer recorded whole in one form (an assisted answer: the step-1 tap and the step-2
+ * fields together), through the same two writes as a person's two taps on a poster, in the
+ * caller's transaction: the row and its step-1 counts, then the amendment and its move in
+ * the rollups. So there is one way an answer is stored and counted, whoever types it.
+ */
+export async function insertWholeAnswer(trx: Kysely<Database>, answer: NewAnswer, amendment: Amendment): Promise<number> {
+  const id = await insertResponse(trx, withRecordKey(answer))
+  if (!(await amendResponseIn(trx, id, answer.poster_id, amendment))) throw new Error('an answer inserted in this transaction could not be amended')
+  return id
+}
+
 const selectAnswer = new PreparedQuery<{ id: number; poster_id: number }, Omit<RollupState, 'themeIds'>>((db, arg) =>
   db
     .selectFrom('responses')
-    .select(['region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'step'])
+    .select(['region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'assisted', 'step'])
     .where('id', '=', arg('id'))
     .where('poster_id', '=', arg('poster_id')),
 )

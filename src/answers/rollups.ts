@@ -30,6 +30,8 @@ export interface RollupState {
   tried_new: TriedNew
   liked?: number | null
   age_band?: AgeBand | null
+  /** 1: recorded by a staff member on the person's behalf (an assisted answer); a key of the poster grain. */
+  assisted?: number
   step?: number
   /** Every theme attached to the response (chosen, from text or corrected), each once. */
   themeIds?: readonly number[]
@@ -124,7 +126,7 @@ interface TableShape {
   poster: boolean
 }
 
-const posterKeys = ['poster_id', 'age_band'] as const
+const posterKeys = ['poster_id', 'age_band', 'assisted'] as const
 const themeCounters = ['responses', 'responses_key'] as const
 const stepOneCounters = ['responses', 'responses_key', 'tried_yes', 'tried_yes_key', 'tried_a_bit', 'tried_a_bit_key', 'tried_no', 'tried_no_key'] as const
 const answers = { counters: answerCounters, stepOne: stepOneCounters }
@@ -184,6 +186,7 @@ export class RollupAccumulator {
     const month = day.slice(0, 7)
     const year = day.slice(0, 4)
     const ageBand = state.age_band ?? ''
+    const assisted = state.assisted ?? 0
     const values: Row = {
       region_id: state.region_id,
       day,
@@ -191,13 +194,14 @@ export class RollupAccumulator {
       year,
       poster_id: state.poster_id,
       age_band: ageBand,
+      assisted,
       partner_id: state.partner_id,
       location_id: state.location_id,
       activity_id: state.activity_id,
     }
     // Each table's row key, in the order of its key columns (shapes).
     const region = `${state.region_id}|`
-    const poster = `|${state.poster_id}|${ageBand}`
+    const poster = `|${state.poster_id}|${ageBand}|${assisted}`
     const keys = { regionDay: region + day, posterDay: region + day + poster, posterMonth: region + month + poster, posterYear: region + year + poster }
     const delta = changesOf(state, sign)
     this.bump('rollup_region_days', keys.regionDay, values, undefined, delta)
@@ -343,7 +347,7 @@ export async function applyStepTwo(trx: Kysely<Database>, before: RollupState, a
 export async function readRollupState(trx: Kysely<Database>, responseId: number): Promise<RollupState | undefined> {
   const response = await trx
     .selectFrom('responses')
-    .select(['region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'step'])
+    .select(['region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'assisted', 'step'])
     .where('id', '=', responseId)
     .executeTakeFirst()
   if (!response) return undefined
@@ -373,7 +377,7 @@ export async function rebuildRollups(db: Kysely<Database>, regionId?: number, pa
     for (;;) {
       let page = trx
         .selectFrom('responses')
-        .select(['id', 'region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'step'])
+        .select(['id', 'region_id', 'poster_id', 'partner_id', 'location_id', 'activity_id', 'created_at', 'record_key', 'tried_new', 'liked', 'age_band', 'assisted', 'step'])
         .where('id', '>', afterId)
         .orderBy('id')
         .limit(pageSize)

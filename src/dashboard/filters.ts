@@ -29,6 +29,8 @@ export const dashboardQuery = z.object({
   activity: z.string().max(16).optional(),
   audience: z.string().max(16).optional(),
   age: z.string().max(16).optional(),
+  /** Assisted answers (recorded by staff on a person's behalf): `include` (the default), `only`, `exclude`. */
+  assisted: z.string().max(16).optional(),
   lang: z.string().max(16).optional(),
   /** `print=1`: the same page laid out for one A4 sheet, without the filter form. */
   print: z.string().max(4).optional(),
@@ -98,7 +100,16 @@ export function parsePeriod(query: Pick<DashboardQuery, 'period' | 'from' | 'to'
   }
 }
 
-const filterOrder = ['partner', 'location', 'activity', 'audience', 'age'] as const
+const filterOrder = ['partner', 'location', 'activity', 'audience', 'age', 'assisted'] as const
+
+/**
+ * The assisted switch. `include` is the default view (every answer) and no filter; `only`
+ * and `exclude` are filters like the others: they count towards the two, and their figures
+ * go through the cell key of the answers they count, so "all minus unassisted" is the
+ * difference of two perturbed counts, never an exact small count of assisted answers.
+ */
+export const assistedChoices = ['include', 'only', 'exclude'] as const
+export type AssistedChoice = (typeof assistedChoices)[number]
 
 export function parseFilters(query: DashboardQuery, directory: RegionDirectory, today: string): ParsedFilters {
   const notices: Notice[] = []
@@ -113,7 +124,7 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
   params.period = periodId(grid)
 
   // A third filter: the first two in the form's order stay, the rest are dropped with a message.
-  const asked = filterOrder.filter((name) => query[name] !== undefined && query[name] !== '')
+  const asked = filterOrder.filter((name) => query[name] !== undefined && query[name] !== '' && !(name === 'assisted' && query[name] === 'include'))
   const kept = new Set(asked.slice(0, maxFilters))
   if (asked.length > maxFilters) notices.push({ key: 'dashboard.error.too_many_filters', values: { max: String(maxFilters) } })
 
@@ -145,6 +156,12 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
       filters.ageBand = query.age as AgeBand
       params.age = query.age
     } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'age' } })
+  }
+  if (query.assisted !== undefined && query.assisted !== '' && query.assisted !== 'include' && kept.has('assisted')) {
+    if (query.assisted === 'only' || query.assisted === 'exclude') {
+      filters.assisted = query.assisted
+      params.assisted = query.assisted
+    } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'assisted' } })
   }
   return { grid, period: periodRange(grid, today), filters, notices, params }
 }

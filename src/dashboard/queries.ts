@@ -23,6 +23,8 @@ export interface DashboardFilters {
   activityId?: number
   audience?: Audience
   ageBand?: AgeBand
+  /** Only the assisted answers, or none of them (filters.ts); absent: every answer. */
+  assisted?: 'only' | 'exclude'
 }
 
 /** The counts of a slice, the answers per face and, next to every count, its key sum (a published count needs both). */
@@ -50,7 +52,8 @@ function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boo
     filters.locationId !== undefined ||
     filters.activityId !== undefined ||
     filters.audience !== undefined ||
-    filters.ageBand !== undefined
+    filters.ageBand !== undefined ||
+    filters.assisted !== undefined
   )
 }
 
@@ -65,6 +68,7 @@ function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, f
   if (filters.activityId !== undefined) q = q.where('activity_id', '=', filters.activityId)
   if (filters.audience !== undefined) q = q.where('audience', '=', filters.audience)
   if (filters.ageBand !== undefined) q = q.where('age_band', '=', filters.ageBand)
+  if (filters.assisted !== undefined) q = q.where('assisted', '=', filters.assisted === 'only' ? 1 : 0)
   return q as Q
 }
 
@@ -313,6 +317,7 @@ export async function recentTexts(
   if (filters.locationId !== undefined) query = query.where('location_id', '=', filters.locationId)
   if (filters.activityId !== undefined) query = query.where('activity_id', '=', filters.activityId)
   if (filters.ageBand !== undefined) query = query.where('age_band', '=', filters.ageBand)
+  if (filters.assisted !== undefined) query = query.where('assisted', '=', filters.assisted === 'only' ? 1 : 0)
   if (filters.audience !== undefined) {
     const audience = filters.audience
     query = query.where('activity_id', 'in', db.selectFrom('activities').select('id').where('audience', '=', audience).where('region_id', '=', scope.regionId))

@@ -317,6 +317,11 @@ export interface ResponseTable {
    * migration 018). Set with the row and never changed: an update cannot name it.
    */
   record_key: ColumnType<number, number, never>
+  /**
+   * 1 when a bridge figure or desk worker recorded the answer on the person's behalf, at a
+   * walk-in point (migration 042); 0 for an answer given on a poster or a kiosk. Never changed.
+   */
+  assisted: ColumnType<number, number | undefined, never>
 }
 
 export interface ResponseThemeTable {
@@ -402,6 +407,8 @@ export interface RollupPosterDayTable extends RollupMeasures, RollupFaceCounts, 
   poster_id: number
   /** '' while no age band was given. */
   age_band: AgeBand | ''
+  /** 1 for assisted answers (migration 042): a key column, so that the dashboard can filter on it. */
+  assisted: number
   partner_id: number
   location_id: number
   activity_id: number
@@ -421,6 +428,7 @@ export interface RollupPosterThemeDayTable {
   day: string
   poster_id: number
   age_band: AgeBand | ''
+  assisted: number
   theme_id: number
   partner_id: number
   location_id: number
