@@ -9,7 +9,7 @@ import errors from './http/errors.ts'
 import formBody from './http/form-body.ts'
 import { responseCompression } from './http/compression.ts'
 import views from './http/views.ts'
-import capture from './capture/index.ts'
+import capture, { assistedCaptureFeature } from './capture/index.ts'
 import ops from './ops/routes.ts'
 import { errorForLog, type LoggedRequest, pathForLog } from './ops/log-serializers.ts'
 import { answersPlugin } from './answers/index.ts'
@@ -139,6 +139,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await admin.register(adminFeature, { publicBaseUrl })
         // Follow-up: the bridge figures' queue, learning offers, moderation, data subject requests.
         await admin.register(followupFeature)
+        // Assisted capture: a question recorded on someone's behalf at a walk-in point, under /regions/:regionId.
+        await admin.register(assistedCaptureFeature, options.now ? { now: options.now } : {})
         // Printing: preview, PDF formats, bare QR downloads, batches and the scan funnel.
         await admin.register(postersFeature, { publicBaseUrl })
         // Public updates of a region, written by its coordinators.

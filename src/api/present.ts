@@ -41,6 +41,7 @@ function envelope(model: DashboardModel, slice: Slice) {
   if (slice.filters.activityId !== undefined) filters.activity = slice.filters.activityId
   if (slice.filters.audience !== undefined) filters.audience = slice.filters.audience
   if (slice.filters.ageBand !== undefined) filters.age = slice.filters.ageBand
+  if (slice.filters.assisted !== undefined) filters.assisted = slice.filters.assisted
   return {
     region: { id: model.directory.region.id, name: model.directory.region.name },
     period: {

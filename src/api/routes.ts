@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { isDatabaseUnavailable, unavailableRetrySeconds } from '../http/errors.ts'
 import type { Limit } from '../http/rate-limit.ts'
-import { type DashboardModel, loadDashboard, maxFilters, type ParsedFilters, parseFilters, parsePeriod, regionDirectory, type RegionDirectory } from '../dashboard/index.ts'
+import { askedFilters, type DashboardModel, loadDashboard, maxFilters, type ParsedFilters, parseFilters, parsePeriod, regionDirectory, type RegionDirectory } from '../dashboard/index.ts'
 import { today } from '../answers/index.ts'
 import { endpoints, type OperationId, openApiPath } from './endpoints.ts'
 import { buildOpenApi } from './openapi.ts'
@@ -65,7 +65,7 @@ function apiFilters(query: AggregateQuery, directory: RegionDirectory, day: stri
     if (period.notice.key === 'dashboard.error.period_not_yet') throw new ApiProblem(400, 'period_not_yet', 'this period has no day before today: its figures appear tomorrow at the earliest', 'period')
     throw new ApiProblem(400, 'period_off_grid', 'not a period of the grid: 2026-W48, 2026-11, 2026-Q4, 2026, 2026-Q4-td, 2026-td, or week, month, quarter, year, qtd, ytd', 'period')
   }
-  const asked = (['partner', 'location', 'activity', 'audience', 'age'] as const).filter((name) => query[name] !== undefined)
+  const asked = askedFilters(query)
   if (asked.length > maxFilters) {
     throw new ApiProblem(400, 'too_many_filters', `at most ${maxFilters} filters at once: every further filter would make cells small enough to single people out by difference`, asked[maxFilters])
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ageBandKeys, audiences } from '../dashboard/index.ts'
+import { ageBandKeys, assistedChoices, audiences } from '../dashboard/index.ts'
 
 /**
  * The contract of /api/v1, as zod schemas. Routes validate their input with them and
@@ -58,6 +58,7 @@ export const appliedFiltersSchema = named(
     activity: id.optional(),
     audience: z.enum(audiences).optional(),
     age: z.enum(ageBandKeys.filter((band) => band !== '') as [string, ...string[]]).optional(),
+    assisted: z.enum(['only', 'exclude']).optional(),
   }),
   'AppliedFilters',
   'The filters this answer is for (those given in the query, as understood).',
@@ -260,6 +261,13 @@ export const aggregateQuery = z.strictObject({
     .enum(ageBandKeys.filter((band) => band !== '') as [string, ...string[]], { error: `must be one of ${ageBandKeys.filter((band) => band !== '').join(', ')}` })
     .optional()
     .meta({ description: 'Only answers that gave this age band.' }),
+  assisted: z
+    .enum(assistedChoices, { error: `must be one of ${assistedChoices.join(', ')}` })
+    .optional()
+    .meta({
+      description:
+        'Answers a staff member recorded on a person\'s behalf at a walk-in point: include (the default, no filter), only, or exclude. only and exclude count as a filter.',
+    }),
 })
 
 export type AggregateQuery = z.infer<typeof aggregateQuery>

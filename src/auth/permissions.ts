@@ -59,6 +59,8 @@ export type Resource =
   | { type: 'subject-requests' }
   /** One partner's own page (its figures) and its share links: the partner's members and the region's coordinators. */
   | { type: 'partner-page'; regionId: number; partnerId: number }
+  /** Recording a learning question on someone's behalf at a walk-in point (an assisted answer): the region's bridge figures and coordinators. */
+  | { type: 'assisted'; regionId: number }
   /** The monthly digest of a region (partnerId undefined) or of one partner: its page, PDF and feed. */
   | { type: 'digest'; regionId: number; partnerId?: number }
 
@@ -140,6 +142,8 @@ export function can(user: CurrentUser, action: Action, resource: Resource): bool
       return action === 'view' || resource.role === 'partner' || resource.role === 'bridge'
     case 'audit':
       return resource.regionId !== undefined && coordinates(user, resource.regionId)
+    case 'assisted':
+      return (user.role === 'coordinator' || user.role === 'bridge') && user.regionIds.includes(resource.regionId)
     case 'partner-page':
       return coordinates(user, resource.regionId) || memberOf(user, resource.regionId, resource.partnerId)
     case 'digest':

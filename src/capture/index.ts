@@ -7,6 +7,8 @@ import fp from 'fastify-plugin'
 import { minFillMs } from './guard.ts'
 import { PosterDirectory } from './poster-directory.ts'
 import captureRoutes, { type CaptureOptions } from './routes.ts'
+import assistedRoutes, { type AssistedRoutesOptions } from './assisted-routes.ts'
+import { regionScope } from '../staff/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,3 +37,18 @@ export default fp(
 )
 
 export type { PosterDirectory } from './poster-directory.ts'
+
+/**
+ * Assisted capture at a walk-in point (issue 19): the staff page that records an answer on
+ * someone's behalf with the citizen form's fields, mounted by app.ts in the staff scope
+ * under `/admin/regions/:regionId` (the region scope gives request.region, or the 404 page).
+ */
+export async function assistedCaptureFeature(app: FastifyInstance, options: AssistedRoutesOptions) {
+  await app.register(
+    async function assistedPages(region) {
+      await region.register(regionScope)
+      await region.register(assistedRoutes, options)
+    },
+    { prefix: '/regions/:regionId' },
+  )
+}

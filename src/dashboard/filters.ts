@@ -101,6 +101,7 @@ export function parsePeriod(query: Pick<DashboardQuery, 'period' | 'from' | 'to'
 }
 
 const filterOrder = ['partner', 'location', 'activity', 'audience', 'age', 'assisted'] as const
+export type FilterName = (typeof filterOrder)[number]
 
 /**
  * The assisted switch. `include` is the default view (every answer) and no filter; `only`
@@ -110,6 +111,11 @@ const filterOrder = ['partner', 'location', 'activity', 'audience', 'age', 'assi
  */
 export const assistedChoices = ['include', 'only', 'exclude'] as const
 export type AssistedChoice = (typeof assistedChoices)[number]
+
+/** The filters a query sets, in the form's order: every one counts towards `maxFilters` (the default `assisted=include` is no filter). */
+export function askedFilters(query: Partial<Record<FilterName, string | undefined>>): FilterName[] {
+  return filterOrder.filter((name) => query[name] !== undefined && query[name] !== '' && !(name === 'assisted' && query[name] === 'include'))
+}
 
 export function parseFilters(query: DashboardQuery, directory: RegionDirectory, today: string): ParsedFilters {
   const notices: Notice[] = []
@@ -124,7 +130,7 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
   params.period = periodId(grid)
 
   // A third filter: the first two in the form's order stay, the rest are dropped with a message.
-  const asked = filterOrder.filter((name) => query[name] !== undefined && query[name] !== '' && !(name === 'assisted' && query[name] === 'include'))
+  const asked = askedFilters(query)
   const kept = new Set(asked.slice(0, maxFilters))
   if (asked.length > maxFilters) notices.push({ key: 'dashboard.error.too_many_filters', values: { max: String(maxFilters) } })
 

@@ -32,7 +32,7 @@ export async function dashboardFeature(app: FastifyInstance, options: DashboardF
 
 export { default as sharePages, type ShareOptions } from './share-routes.ts'
 export { ageBandKeys, audiences, type BreakdownKey, type DashboardModel, loadDashboard } from './dashboard.ts'
-export { maxFilters, type ParsedFilters, parseFilters, parsePeriod } from './filters.ts'
+export { askedFilters, assistedChoices, maxFilters, type ParsedFilters, parseFilters, parsePeriod } from './filters.ts'
 export { type DashboardFilters, regionDirectory, type RegionDirectory } from './queries.ts'
 export type { Cell } from './cells.ts'
 // Share links, also for one partner's page (src/partners).

@@ -279,7 +279,7 @@ export function reportPdf(input: ReportInput): Promise<Buffer> {
 /** The filters of a dashboard URL in words, for the report's heading. */
 export function filtersInWords(parsed: ParsedFilters, directory: RegionDirectory, t: Translate): string[] {
   const words: string[] = []
-  const name = (key: 'partner' | 'location' | 'activity' | 'audience' | 'age', value: string) =>
+  const name = (key: 'partner' | 'location' | 'activity' | 'audience' | 'age' | 'assisted', value: string) =>
     words.push(`${t(`dashboard.filter.${key}` as MessageKey)}: ${value}`)
   const { filters } = parsed
   if (filters.partnerId !== undefined) name('partner', directory.partners.find((p) => p.id === filters.partnerId)?.name ?? '')
@@ -287,6 +287,7 @@ export function filtersInWords(parsed: ParsedFilters, directory: RegionDirectory
   if (filters.activityId !== undefined) name('activity', directory.activities.find((a) => a.id === filters.activityId)?.title ?? '')
   if (filters.audience !== undefined) name('audience', t(`dashboard.audience.${filters.audience}` as MessageKey))
   if (filters.ageBand !== undefined) name('age', t(`step2.age.${filters.ageBand}` as MessageKey))
+  if (filters.assisted !== undefined) name('assisted', t(`dashboard.assisted.${filters.assisted}`))
   return words
 }
 

@@ -7,7 +7,7 @@ import { type MessageKey, translator } from '../i18n/i18n.ts'
 import { allow, managementLanguages, NotFound, regionOf, renderStaffMessage, renderStaffPage, staffLanguage } from '../staff/index.ts'
 import { today } from '../answers/index.ts'
 import { ageBandKeys, audiences, loadDashboard } from './dashboard.ts'
-import { dashboardQuery, type DashboardQuery, maxFilters, type Notice, noticeValues, offeredPeriods, type ParsedFilters, parseFilters } from './filters.ts'
+import { assistedChoices, dashboardQuery, type DashboardQuery, maxFilters, type Notice, noticeValues, offeredPeriods, type ParsedFilters, parseFilters } from './filters.ts'
 import { periodId, periodRange } from '../answers/period-grid.ts'
 import { dashboardCsv, presentDashboard } from './presentation.ts'
 import { csvLanguageOf } from './csv-labels.ts'
@@ -114,6 +114,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
           activities: directory.activities,
           audiences: audiences.map((value) => ({ value, label: t(`dashboard.audience.${value}` as MessageKey) })),
           ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),
+          assisted: assistedChoices.map((value) => ({ value, label: t(`dashboard.assisted.${value}`) })),
         },
         csvHref: `${path}/export.csv?${new URLSearchParams({ ...parsed.params, lang }).toString()}`,
         csvFrenchHref: `${path}/export.csv?${new URLSearchParams({ ...parsed.params, lang: 'fr' }).toString()}`,

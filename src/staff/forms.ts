@@ -49,6 +49,7 @@ export const doneKeys = [
   'path.reopened',
   'partner.share_revoked',
   'profile.saved',
+  'assisted.saved',
 ] as const
 export type DoneKey = (typeof doneKeys)[number]
 

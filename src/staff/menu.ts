@@ -54,6 +54,7 @@ export function regionMenu(user: CurrentUser, regionId: number): MenuItem[] {
     [base + '/texts', 'admin.nav.texts', can(user, 'manage', { type: 'free-text', regionId })],
     [base + '/moderation', 'admin.nav.moderation', can(user, 'manage', { type: 'moderation', regionId })],
     [base + '/followup', 'admin.nav.followup', can(user, 'view', { type: 'followup', regionId })],
+    [base + '/assisted', 'admin.nav.assisted', can(user, 'manage', { type: 'assisted', regionId })],
     [base + '/offers', 'admin.nav.offers', can(user, 'view', { type: 'offer', regionId })],
     [base + '/updates', 'admin.nav.updates', can(user, 'manage', { type: 'update', regionId })],
     [dashboard + '/share', 'admin.nav.share', can(user, 'manage', { type: 'share-link', regionId })],
