@@ -24,7 +24,11 @@ export interface AssistedPlace {
   audience: Audience
 }
 
-/** The region's active posters (activity × location), by location then activity. */
+/**
+ * The region's posters that are not retired (activity × location), by location then
+ * activity. A paused poster takes no scans, but its activity still happens at its location:
+ * a conversation there can still be recorded. A retired one is gone for good.
+ */
 export async function assistedPlaces(db: Kysely<Database>, regionId: number): Promise<AssistedPlace[]> {
   return db
     .selectFrom('posters')
@@ -40,7 +44,7 @@ export async function assistedPlaces(db: Kysely<Database>, regionId: number): Pr
       'activities.audience',
     ])
     .where('posters.region_id', '=', regionId)
-    .where('posters.status', '=', 'active')
+    .where('posters.status', '!=', 'retired')
     .orderBy('locations.name')
     .orderBy('activities.title')
     .orderBy('posters.id')
@@ -55,7 +59,8 @@ const message = (key: MessageKey) => ({ message: key })
  * fields are parsed by followup's `parseContactForm`, as on step 2.
  */
 export const assistedBody = stepTwoBody.extend({
-  tried_new: stepOneBody.shape.tried_new,
+  // The citizen's message says "tap one of the three buttons"; the staff member needs another.
+  tried_new: z.enum(stepOneBody.shape.tried_new.options, message('admin.assisted.tried_new.invalid')),
   poster_id: z.string(message('admin.assisted.place.invalid')).regex(/^\d{1,9}$/, message('admin.assisted.place.invalid')).transform(Number),
   language: z.enum(languageCodes as [string, ...string[]], message('admin.assisted.language.invalid')),
   ticket: z.string(message('admin.error.invalid')).regex(/^[A-Za-z0-9_-]{22}$/, message('admin.error.invalid')),

@@ -117,6 +117,9 @@ const allowed: Record<string, Actor[]> = {
   'GET /admin/posters/batch/partner/:partnerId': withPartners,
   'GET /admin/posters/batch/region/:regionId': withPartners,
   'GET /admin/posters/funnel.json': withPartners,
+  // Assisted capture at a walk-in point (src/capture/assisted-routes.ts): the region's bridge figures and coordinators.
+  'GET /admin/regions/:regionId/assisted': ['admin', 'coordinator', 'bridge'],
+  'POST /admin/regions/:regionId/assisted': ['admin', 'coordinator', 'bridge'],
 }
 
 /**
@@ -286,6 +289,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/regions/:regionId/location-requests': { name: `Gevraagde zaal ${n}`, municipality: 'Riemst', partner_id: String(scope.partnerId) },
     'POST /admin/regions/:regionId/location-requests/:requestId/accept': { name: `Toegevoegde zaal ${n}`, municipality: 'Riemst' },
     'POST /admin/regions/:regionId/location-requests/:requestId/decline': { answer: `Bestaat al (${n})` },
+    'POST /admin/regions/:regionId/assisted': { ticket: `walk-in-ticket-${String(n).padStart(7, '0')}`, poster_id: String(scope.posterId), language: 'nl', tried_new: 'yes' },
   }
   const body = bodies[route]
   if (body === undefined) throw new Error(`no form body for ${route}: add one to this test`)
