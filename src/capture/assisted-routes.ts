@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { type Amendment, insertWholeAnswer } from '../answers/index.ts'
 import { audit } from '../audit/log.ts'
 import type { Region } from '../db/types.ts'
-import { consentText, contactRequestRow, goodMoments, newWithdrawalToken, parseContactForm, upsertContactRequest } from '../followup/index.ts'
+import { assistedConsentText, contactRequestRow, goodMoments, newWithdrawalToken, parseContactForm, upsertContactRequest } from '../followup/index.ts'
 import { isLanguage, type Language, languages, type MessageKey, translator } from '../i18n/i18n.ts'
 import { allow, formBody, pageQuery, regionOf, renderStaffPage, staffLanguage, withDone } from '../staff/index.ts'
 import { assistedBody, assistedIdempotencyKey, type AssistedPlace, assistedPlaces } from './assisted.ts'
@@ -49,7 +49,7 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
         languages: Object.entries(languages).map(([code, language]) => ({ value: code, label: language.name })),
         moments: goodMoments.map((moment) => ({ value: moment, label: t(`contact.moment.${moment}`) })),
         // The sentence the staff member reads aloud; the same one is stored as the request's consent.
-        consent: consentText(lang, { regionName: region.name, maxAgeDays: region.contact_max_age_days }),
+        consent: assistedConsentText(lang, { regionName: region.name, maxAgeDays: region.contact_max_age_days }),
         maxText: maxFreeTextGraphemes,
         maxTextUnits: maxFreeTextCodePoints,
         action: `/admin/regions/${region.id}/assisted`,
@@ -109,7 +109,7 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
         ? contactRequestRow(contact.input, {
             regionId: region.id,
             lang: language,
-            consent: consentText(staffLanguage(request), { regionName: region.name, maxAgeDays: region.contact_max_age_days }),
+            consent: assistedConsentText(staffLanguage(request), { regionName: region.name, maxAgeDays: region.contact_max_age_days }),
             withdrawalHash: newWithdrawalToken().hash,
             now: stamp,
           })

@@ -24,6 +24,16 @@ export function consentText(lang: Language, context: ConsentContext): string {
   return translator(lang)('contact.consent', { region: context.regionName, days: context.maxAgeDays })
 }
 
+/**
+ * The sentence a staff member reads aloud at a walk-in point (assisted capture), in the
+ * language of their page: the same consent, without "I get a link of my own", because the
+ * link is never shown on a screen that is the staff member's. Its own words, so its own
+ * consent version.
+ */
+export function assistedConsentText(lang: Language, context: ConsentContext): string {
+  return translator(lang)('followup.assisted.consent', { region: context.regionName, days: context.maxAgeDays })
+}
+
 /** The version of the consent a request was given under: the hash of the sentence shown. */
 export function consentVersion(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex')

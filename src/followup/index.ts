@@ -34,7 +34,7 @@ export { default as withdrawRoutes } from './withdraw-routes.ts'
 export { default as retentionSchedule, type RetentionScheduleOptions } from './retention-schedule.ts'
 
 // The contact question on the citizen form (capture).
-export { consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from './contact-form.ts'
+export { assistedConsentText, consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from './contact-form.ts'
 export { offersForResponse, upsertContactRequest } from './queries.ts'
 
 // The bridge figure's start page (admin's /admin): their claimed and the unclaimed requests.

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createActivity, createLocation, createPartner, createRegion } from '../../src/admin/queries.ts'
-import { consentText, consentVersion } from '../../src/followup/contact-form.ts'
+import { assistedConsentText, consentVersion } from '../../src/followup/contact-form.ts'
 import { createPoster } from '../../src/posters/queries.ts'
 import { buildTestApp } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
@@ -86,8 +86,9 @@ t.test('contact details need the consent read aloud; with it, the request is sto
   const request = await db.selectFrom('contact_requests').selectAll().executeTakeFirstOrThrow()
   const answer = await db.selectFrom('responses').select(['id', 'assisted']).executeTakeFirstOrThrow()
   t.match(request, { response_id: answer.id, region_id: regionId, name: 'Mina', channel: 'phone', preferred_language: 'ar', good_moment: 'morning', status: 'new' })
-  t.equal(request.consent_version, consentVersion(consentText('nl', { regionName: 'Regio Balie', maxAgeDays: 90 })), 'the consent is the sentence that was read aloud')
+  t.equal(request.consent_version, consentVersion(assistedConsentText('nl', { regionName: 'Regio Balie', maxAgeDays: 90 })), 'the consent is the sentence that was read aloud')
   t.ok(request.withdrawal_token_hash, 'a withdrawal hash is kept (the link itself is never shown on the staff screen)')
+  t.notMatch(assistedConsentText('nl', { regionName: 'Regio Balie', maxAgeDays: 90 }), 'link', 'and the sentence read aloud promises no link')
   t.equal(answer.assisted, 1)
 })
 
