@@ -101,7 +101,7 @@ export function parsePeriod(query: Pick<DashboardQuery, 'period' | 'from' | 'to'
 }
 
 const filterOrder = ['partner', 'location', 'activity', 'audience', 'age', 'assisted'] as const
-export type FilterName = (typeof filterOrder)[number]
+type FilterName = (typeof filterOrder)[number]
 
 /**
  * The assisted switch. `include` is the default view (every answer) and no filter; `only`
@@ -110,7 +110,6 @@ export type FilterName = (typeof filterOrder)[number]
  * difference of two perturbed counts, never an exact small count of assisted answers.
  */
 export const assistedChoices = ['include', 'only', 'exclude'] as const
-export type AssistedChoice = (typeof assistedChoices)[number]
 
 /** The filters a query sets, in the form's order: every one counts towards `maxFilters` (the default `assisted=include` is no filter). */
 export function askedFilters(query: Partial<Record<FilterName, string | undefined>>): FilterName[] {

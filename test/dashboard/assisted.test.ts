@@ -6,6 +6,7 @@ import { buildTestApp } from '../helpers.ts'
 import { Browser, makeUser, testPassword } from '../auth/browser.ts'
 import { now } from './dataset.ts'
 import { buildWorld, storeAnswer } from './world.ts'
+import { pdfLines } from '../posters/pdf-tools.ts'
 
 /**
  * Assisted answers (issue 19) as the dashboard publishes them, and the differencing attack
@@ -136,4 +137,7 @@ t.test('the assisted switch is one of the two filters', async (t) => {
   t.notMatch(page.body, /<option value="only" selected>/, 'the third filter (the switch, last in the form’s order) is the one dropped')
   const csv = await coordinator.get(`/admin/dashboard/${world.regionId}/export.csv?period=${week}&assisted=only`)
   t.equal(csv.statusCode, 200, 'the CSV takes the switch too')
+  const pdf = await app.inject({ url: `/admin/dashboard/${world.regionId}/report.pdf?period=${week}&assisted=exclude`, headers: { cookie: coordinator.cookieHeader } })
+  t.equal(pdf.statusCode, 200)
+  t.match(await pdfLines(pdf.rawPayload), 'Antwoorden met hulp: weglaten', 'the report names the switch among its filters')
 })
