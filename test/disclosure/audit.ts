@@ -150,10 +150,10 @@ export interface BoundsResult {
  * `target` a size in [min, max]? A feasibility problem for the bounds search of
  * bounds-solver.ts, guided by the true counts.
  */
-export function feasibleSize(system: AuditSystem, target: bigint, min: number, max: number): boolean | 'undecided' {
+export function feasibleSize(system: AuditSystem, target: bigint, min: number, max: number, nodes = SEARCH_NODES): boolean | 'undecided' {
   const rows: Row[] = [{ atoms: atomsIn(target), lo: Math.max(0, min), hi: max }]
   for (const cell of system.cells) if (cell.lo > 0 || Number.isFinite(cell.hi)) rows.push({ atoms: atomsIn(cell.atoms), lo: cell.lo, hi: cell.hi })
-  return solveIntervals(system.atomSizes.length, rows, system.atomSizes, SEARCH_NODES).feasible
+  return solveIntervals(system.atomSizes.length, rows, system.atomSizes, nodes).feasible
 }
 
 /** A search that has not finished by then is reported, not guessed (see `BoundsResult.undecided`). */
@@ -170,7 +170,7 @@ const SEARCH_NODES = Number(process.env.DISCLOSURE_SEARCH_NODES ?? 5_000)
 const WITNESS_RESTARTS = Number(process.env.DISCLOSURE_WITNESS_RESTARTS ?? 400)
 const WITNESS_STEPS = 200
 
-function simpleWitness(system: AuditSystem, target: Target, delta: 1 | -1): boolean {
+function simpleWitness(system: AuditSystem, target: Target, delta: 1 | -1, restarts: number): boolean {
   const inTarget = (atom: number) => ((target.atoms >> BigInt(atom)) & 1n) === 1n
   const cellAtoms = cellAtomLists(system)
   const cellsOfAtom: number[][] = system.atomSizes.map(() => [])
@@ -186,7 +186,7 @@ function simpleWitness(system: AuditSystem, target: Target, delta: 1 | -1): bool
   const broken = (c: number, sum: number) => sum < system.cells[c]!.lo || sum > system.cells[c]!.hi
   for (const start of atomsIn(target.atoms)) {
     if (system.atomSizes[start]! + delta < 0) continue
-    for (let restart = 0; restart < WITNESS_RESTARTS; restart++) {
+    for (let restart = 0; restart < restarts; restart++) {
       const sizes = [...system.atomSizes]
       const sums = [...trueSums]
       const move = (atom: number, by: number) => {
@@ -236,13 +236,25 @@ function cellAtomLists(system: AuditSystem): number[][] {
  * one below is enough; a target is pinned when neither exists (min === max then).
  */
 export function boundTarget(system: AuditSystem, target: Target): BoundsResult {
-  if (simpleWitness(system, target, 1)) return { target, min: target.size, max: target.size + 1, undecided: false }
-  if (simpleWitness(system, target, -1)) return { target, min: target.size - 1, max: target.size, undecided: false }
-  const above = feasibleSize(system, target.atoms, target.size + 1, Number.POSITIVE_INFINITY)
-  if (above === true) return { target, min: target.size, max: target.size + 1, undecided: false }
-  const below = target.size > 0 ? feasibleSize(system, target.atoms, 0, target.size - 1) : false
-  if (below === true) return { target, min: target.size - 1, max: target.size, undecided: false }
-  return { target, min: target.size, max: target.size, undecided: above === 'undecided' || below === 'undecided' }
+  const above = { min: target.size, max: target.size + 1 }
+  const below = { min: target.size - 1, max: target.size }
+  let up: boolean | 'undecided' = 'undecided'
+  let down: boolean | 'undecided' = target.size > 0 ? 'undecided' : false
+  // Cheapest first: a short witness search, a short exhaustive one (which refutes most
+  // pinned targets at once), a long witness search, then the exhaustive search in full.
+  for (const [restarts, nodes] of [
+    [WITNESS_RESTARTS / 20, SEARCH_NODES / 10],
+    [WITNESS_RESTARTS, SEARCH_NODES],
+  ] as const) {
+    if (up === 'undecided' && simpleWitness(system, target, 1, restarts)) return { target, ...above, undecided: false }
+    if (down === 'undecided' && simpleWitness(system, target, -1, restarts)) return { target, ...below, undecided: false }
+    if (up === 'undecided') up = feasibleSize(system, target.atoms, target.size + 1, Number.POSITIVE_INFINITY, nodes)
+    if (up === true) return { target, ...above, undecided: false }
+    if (down === 'undecided') down = feasibleSize(system, target.atoms, 0, target.size - 1, nodes)
+    if (down === true) return { target, ...below, undecided: false }
+    if (up === false && down === false) break
+  }
+  return { target, min: target.size, max: target.size, undecided: up === 'undecided' || down === 'undecided' }
 }
 
 export function isPinned(result: BoundsResult): boolean {
