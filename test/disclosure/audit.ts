@@ -15,7 +15,7 @@ import type { DisclosureModel, Publication } from './publication.ts'
  *
  * (a) Bounds: is there an integer count of every atom that agrees with every published
  *     interval and gives the target another size than its true one (a witness search,
- *     then an integer program)? A target with one feasible size is pinned: its true small
+ *     then an exhaustive search, bounds-solver.ts)? A target with one feasible size is pinned: its true small
  *     count is disclosed.
  * (b) Averaging: every differencing path to a target (each published A ⊃ B with A \ B the
  *     target, and the target's own cell when it is published) is an unbiased estimate
