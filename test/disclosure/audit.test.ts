@@ -40,8 +40,10 @@ function audit(world: World, windows: (w: World) => DayWindow[], publish: (cells
   const cells = queryCells(world, windows(world), space)
   // The bounds solve over every kind of answer the reader cannot rule out (synthetic.ts,
   // readerDomain): before, the atoms were only the kinds of the answers that exist, which
-  // told the solver every empty combination — a count of 0 the reader never sees — and
-  // that alone pinned 3 of the 4 targets of the plain run. Averaging keeps those atoms:
+  // told the solver every empty combination — a count of 0 the reader never sees. Three
+  // of the four targets the plain run found pinned that way have a second feasible size
+  // on the whole domain; the fourth was the table's (a true 4 published as 0 sat on the
+  // top of 0 … 4: cell-key.ts, row K; docs/privacy.md, "How (a) was met"). Averaging keeps those atoms:
   // they hand it the empty combinations as well (more differencing paths, a stronger
   // attacker than the reader, and far cheaper), so (b) stays on the safe side.
   const publication = boundTargets > 0 ? { ...publish(cells), possible: readerDomain(world, cells) } : publish(cells)
