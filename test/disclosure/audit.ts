@@ -235,7 +235,8 @@ function cellAtomLists(system: AuditSystem): number[][] {
  * (a) for each target: is there a second feasible size? One size above the true one or
  * one below is enough; a target is pinned when neither exists (min === max then).
  */
-export function boundTarget(system: AuditSystem, target: Target): BoundsResult {
+/** `effort` scales every budget below (the mutants of CI's short run use less: they need one pinned target, not a count). */
+export function boundTarget(system: AuditSystem, target: Target, effort = 1): BoundsResult {
   const above = { min: target.size, max: target.size + 1 }
   const below = { min: target.size - 1, max: target.size }
   let up: boolean | 'undecided' = 'undecided'
@@ -244,7 +245,7 @@ export function boundTarget(system: AuditSystem, target: Target): BoundsResult {
   // pinned targets at once), a long witness search, then the exhaustive search in full.
   for (const [restarts, nodes] of [
     [WITNESS_RESTARTS / 20, SEARCH_NODES / 10],
-    [WITNESS_RESTARTS, SEARCH_NODES],
+    [WITNESS_RESTARTS * effort, SEARCH_NODES * effort],
   ] as const) {
     if (up === 'undecided' && simpleWitness(system, target, 1, restarts)) return { target, ...above, undecided: false }
     if (down === 'undecided' && simpleWitness(system, target, -1, restarts)) return { target, ...below, undecided: false }
