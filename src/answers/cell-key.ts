@@ -24,16 +24,22 @@ import { randomInt } from 'node:crypto'
  *   rounding the key counts). Spreading them over K … K + D rather than only K is what
  *   keeps the averaging attacker under the audit's limit: with "0 or K" a published K is
  *   almost always a small count or exactly K, and differences of such cells average out.
- * - K and above move by at most D and never land in 1 … K−1. Counts at least K + D get a
- *   uniform change on −D … +D (zero mean: uniform spreads more than triangular for the
+ * - Above K, counts move by at most D and never land in 1 … K−1. Counts at least K + D get
+ *   a uniform change on −D … +D (zero mean: uniform spreads more than triangular for the
  *   same D, which the audit needs). A count between K + 1 and K + D − 1 cannot go down by
  *   D without landing under K, so its change is the symmetric window it has room for
- *   (zero mean too). K itself has no room down: it publishes K … K + D with equal odds,
- *   the one row whose expected value is above the true one (by D/2); letting it stay K
- *   would make a published K almost exact again.
+ *   (zero mean too).
+ * - K itself has no room down inside K … K + D: it publishes 0 with odds (D/2) / (K + D/2)
+ *   (73 of 256 keys) and K … K + D evenly otherwise, so its mean is K. Before, K published
+ *   only K … K + D (mean K + D/2) and a published 0 meant 0 … K − 1: a true K − 1 published
+ *   as 0 (110 of 256 keys) then sat exactly on the top of its interval, and the disclosure
+ *   audit's bounds found single answers pinned between such a 0 and cells published
+ *   non-zero around them (docs/privacy.md, "(a) bounds"). With K in the zero preimage, a 0
+ *   is 0 … K, and only a true K published as 0 sits on its top. The one change larger
+ *   than D: a true K published as 0.
  *
  * What a reader learns from one published value p is the interval `preimage(p)`:
- * p = 0 means 0 … K − 1, K ≤ p ≤ K + D means 1 … p + D, larger p means p − D … p + D.
+ * p = 0 means 0 … K, K ≤ p ≤ K + D means 1 … p + D, larger p means p − D … p + D.
  * Every preimage holds at least two true values, and it is an interval (the audit in
  * test/disclosure/ relies on that to model a figure as linear bounds: it holds because
  * the small counts spread no further than K + D).
@@ -100,7 +106,9 @@ export function buildPerturbationTable(k: number, d: number): PerturbationTable 
     if ((d + 1) % 2 === 0 && notZero % 2 === 1) notZero += 1
     rows.push({ trueCount: n, outcomes: [{ published: 0, keys: KEY_RANGE - notZero }, ...spread(k, k + d, notZero)] })
   }
-  rows.push({ trueCount: k, outcomes: spread(k, k + d, KEY_RANGE) })
+  // K publishes 0 with the odds that make its mean K, the rest on K … K + D (see above: the zero preimage's top)
+  const kToZero = Math.round((KEY_RANGE * (d / 2)) / (k + d / 2))
+  rows.push({ trueCount: k, outcomes: kToZero === 0 ? spread(k, k + d, KEY_RANGE) : [{ published: 0, keys: kToZero }, ...spread(k, k + d, KEY_RANGE - kToZero)] })
   for (let n = k + 1; n <= k + d; n++) {
     const room = Math.min(d, n - k)
     // every value k … k + d must stay reachable from each of these rows, or a preimage gets a gap
@@ -210,10 +218,10 @@ export function preimageWith(table: PerturbationTable, published: number): [numb
   if (!Number.isSafeInteger(published) || published < 0) return null
   let lo = Number.POSITIVE_INFINITY
   let hi = Number.NEGATIVE_INFINITY
-  // Only counts within d of the value, or under k (which publish 0 or k), can publish it.
+  // Only counts within d of the value, or up to k (which publish 0 or k … k + d), can publish it.
   const candidates = new Set<number>()
   for (let n = Math.max(0, published - table.d); n <= published + table.d; n++) candidates.add(n)
-  for (let n = 0; n < table.k; n++) candidates.add(n)
+  for (let n = 0; n <= table.k; n++) candidates.add(n)
   for (const n of candidates) {
     if (possibleOutputs(table, n).has(published)) {
       lo = Math.min(lo, n)

@@ -9,5 +9,7 @@ try {
   if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
   const { register } = await import('tsx/esm/api')
   register()
-  await import('./pdf-worker.ts')
+  // The failed import stays in the module map under its URL, so the retry asks for the
+  // file under another one (what it imports in turn was never loaded, so it loads afresh).
+  await import('./pdf-worker.ts?tsx')
 }

@@ -3,24 +3,27 @@ import t, { type Test } from 'tap'
 import { buildPerturbationTable, D, K, PERTURBATION_TABLE, type PerturbationTable } from '../../src/answers/cell-key.ts'
 import { type AuditSystem, averageTarget, boundTarget, buildSystem, isPinned, smallTargets } from './audit.ts'
 import { cellKeyModel, type DisclosureModel, type Publication, suppressionModel } from './publication.ts'
-import { type Attribute, BOUNDS_FILTERS, type DayWindow, FILTERS, freeRangeWindows, gridWindows, publishCellKey, publishSuppressed, queryCells, type World, worldArbitrary } from './synthetic.ts'
+import { type Attribute, BOUNDS_FILTERS, type DayWindow, FILTERS, freeRangeWindows, gridWindows, publishCellKey, publishSuppressed, queryCells, readerDomain, type World, worldArbitrary } from './synthetic.ts'
 
 /**
  * The attacker suite over synthetic regions. Averaging runs on the product's query space
  * (grid periods, at most two of partner, location, activity, audience and age band, tables
  * broken down by any of them or by theme); the bounds run on three of the filters, where
- * the integer programs finish (synthetic.ts, BOUNDS_FILTERS). Sizes are set for a short run on two cores;
+ * the exhaustive search settles every target in CI's time (synthetic.ts, BOUNDS_FILTERS), over
+ * every kind of answer the reader cannot rule out (synthetic.ts, readerDomain). Sizes are set for a short run on two cores;
  * DISCLOSURE_DATASETS, DISCLOSURE_BOUND_DATASETS, DISCLOSURE_READING_DAYS and
  * DISCLOSURE_SEED make it longer or different.
  */
 const DATASETS = Number(process.env.DISCLOSURE_DATASETS ?? 200)
-// CI's short configuration (TEST_PROFILE=short) bounds 20 data sets with the integer programs; a plain npm test bounds all 200.
+// CI's short configuration (TEST_PROFILE=short) bounds 20 data sets; a plain npm test bounds all 200.
 const short = process.env.TEST_PROFILE === 'short'
 const BOUND_DATASETS = Number(process.env.DISCLOSURE_BOUND_DATASETS ?? (short ? 20 : DATASETS))
 const TARGETS_PER_BOUND_DATASET = 6
 const READING_DAYS = Number(process.env.DISCLOSURE_READING_DAYS ?? 1)
 const SEED = Number(process.env.DISCLOSURE_SEED ?? 20260415)
 const MUTANT_DATASETS = Number(process.env.DISCLOSURE_MUTANT_DATASETS ?? (short ? 4 : 6))
+// The mutants must show one pinned target; in the short run the long searches get 30 % of their budget (more targets undecided, none pinned by it).
+const MUTANT_EFFORT = short ? 0.3 : 1
 
 const worlds = fc.sample(worldArbitrary(READING_DAYS), { seed: SEED, numRuns: DATASETS })
 
@@ -35,12 +38,22 @@ interface Figures {
   attacker: number
 }
 
-function audit(world: World, windows: (w: World) => DayWindow[], publish: (cells: ReturnType<typeof queryCells>) => Publication, model: DisclosureModel, boundTargets: number, space: readonly Attribute[]): { system: AuditSystem; figures: Figures } {
-  const system = buildSystem(publish(queryCells(world, windows(world), space)), model)
+function audit(world: World, windows: (w: World) => DayWindow[], publish: (cells: ReturnType<typeof queryCells>) => Publication, model: DisclosureModel, boundTargets: number, space: readonly Attribute[], averaging: boolean, effort: number): { system: AuditSystem; figures: Figures } {
+  const cells = queryCells(world, windows(world), space)
+  // The bounds solve over every kind of answer the reader cannot rule out (synthetic.ts,
+  // readerDomain): before, the atoms were only the kinds of the answers that exist, which
+  // told the solver every empty combination — a count of 0 the reader never sees. Three
+  // of the four targets the plain run found pinned that way have a second feasible size
+  // on the whole domain; the fourth was the table's (a true 4 published as 0 sat on the
+  // top of 0 … 4: cell-key.ts, row K; docs/privacy.md, "How (a) was met"). Averaging keeps those atoms:
+  // they hand it the empty combinations as well (more differencing paths, a stronger
+  // attacker than the reader, and far cheaper), so (b) stays on the safe side.
+  const publication = boundTargets > 0 ? { ...publish(cells), possible: readerDomain(world, cells) } : publish(cells)
+  const system = buildSystem(publication, model)
   const targets = smallTargets(system)
   const figures: Figures = { datasets: 1, boundTargets: 0, pinned: 0, undecided: 0, pinnedExamples: [], averagingTargets: 0, baseline: 0, attacker: 0 }
   for (const target of targets.slice(0, boundTargets)) {
-    const result = boundTarget(system, target)
+    const result = boundTarget(system, target, effort)
     figures.boundTargets++
     if (result.undecided) figures.undecided++
     if (isPinned(result)) {
@@ -48,7 +61,8 @@ function audit(world: World, windows: (w: World) => DayWindow[], publish: (cells
       if (figures.pinnedExamples.length < 3) figures.pinnedExamples.push(`${target.description}: ${target.size}`)
     }
   }
-  for (const target of targets) {
+  // the averaging attacker runs where the bounds do not (see above)
+  for (const target of averaging ? targets : []) {
     const result = averageTarget(system, target)
     if (result === null) continue
     figures.averagingTargets++
@@ -74,12 +88,12 @@ function add(total: Figures, one: Figures): Figures {
 const empty: Figures = { datasets: 0, boundTargets: 0, pinned: 0, undecided: 0, pinnedExamples: [], averagingTargets: 0, baseline: 0, attacker: 0 }
 const rate = (hits: number, of: number) => (of === 0 ? 0 : (100 * hits) / of)
 
-function run(label: string, count: number, windows: (w: World) => DayWindow[], table: PerturbationTable | 'suppression', boundTargets: number, space: readonly Attribute[], t: Test): Figures {
+function run(label: string, count: number, windows: (w: World) => DayWindow[], table: PerturbationTable | 'suppression', boundTargets: number, space: readonly Attribute[], averaging: boolean, t: Test, effort = 1): Figures {
   let total = empty
   const model = table === 'suppression' ? suppressionModel(K) : cellKeyModel(table)
   const publish = (cells: ReturnType<typeof queryCells>) => (table === 'suppression' ? publishSuppressed(cells, K) : publishCellKey(cells, table))
   for (const world of worlds.slice(0, count)) {
-    const { system, figures } = audit(world, windows, publish, model, boundTargets, space)
+    const { system, figures } = audit(world, windows, publish, model, boundTargets, space, averaging, effort)
     if (table !== 'suppression') t.same(system.inconsistent, [], 'the same answers publish the same number everywhere')
     total = add(total, figures)
   }
@@ -93,20 +107,21 @@ function run(label: string, count: number, windows: (w: World) => DayWindow[], t
 const flagged = (f: Figures) => f.pinned > 0 || rate(f.attacker, f.averagingTargets) > rate(f.baseline, f.averagingTargets) + 10
 
 t.test(`the cell-key method (k=${K}, D=${D}) on the grid: bounds and averaging`, async (t) => {
-  const bounds = run('grid, cell key: bounds', BOUND_DATASETS, gridWindows, PERTURBATION_TABLE, TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, t)
-  const averaging = run('grid, cell key: averaging', DATASETS, gridWindows, PERTURBATION_TABLE, 0, FILTERS, t)
+  const bounds = run('grid, cell key: bounds', BOUND_DATASETS, gridWindows, PERTURBATION_TABLE, TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, false, t)
+  const averaging = run('grid, cell key: averaging', DATASETS, gridWindows, PERTURBATION_TABLE, 0, FILTERS, true, t)
   t.ok(bounds.boundTargets >= 100, `at least 100 bounded targets (${bounds.boundTargets})`)
   t.ok(averaging.averagingTargets >= 1000, `at least 1,000 averaging targets (${averaging.averagingTargets})`)
-  // Measured, not met: a few atoms of one answer stay pinned by the bounds (see docs/privacy.md). Kept as todo so the figure stays visible.
-  t.equal(bounds.pinned + bounds.undecided, 0, 'no small target is pinned by the bounds (and none left undecided)', { todo: 'bounded noise: an atom at the edge of enough preimages is pinned' })
+  t.equal(bounds.pinned + bounds.undecided, 0, 'no small target is pinned by the bounds (and none left undecided)')
   t.ok(rate(averaging.attacker, averaging.averagingTargets) <= rate(averaging.baseline, averaging.averagingTargets) + 10, 'averaging gains at most 10 points over one path')
 })
 
 t.test('mutants are flagged', async (t) => {
-  const suppression = run('mutant (i) rule-based suppression', MUTANT_DATASETS, gridWindows, 'suppression', TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, t)
+  const suppression = run('mutant (i) rule-based suppression', MUTANT_DATASETS, gridWindows, 'suppression', TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, false, t, MUTANT_EFFORT)
   t.ok(suppression.pinned > 0, 'rule-based suppression with exact totals: small targets pinned by the bounds')
-  const exact = run('mutant (ii) cell key with D = 0', MUTANT_DATASETS, gridWindows, buildPerturbationTable(K, 0), TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, t)
+  const exact = run('mutant (ii) cell key with D = 0', MUTANT_DATASETS, gridWindows, buildPerturbationTable(K, 0), TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, false, t, MUTANT_EFFORT)
   t.ok(exact.pinned > 0, 'D = 0: small targets pinned by the bounds')
-  const free = run('mutant (iii) cell key on free day ranges', MUTANT_DATASETS, freeRangeWindows, PERTURBATION_TABLE, TARGETS_PER_BOUND_DATASET, BOUNDS_FILTERS, t)
+  // Free ranges are flagged by the averaging attacker (the same one as (b)): on the reader's
+  // whole domain their 400-odd windows make the exhaustive search too slow for CI (left open).
+  const free = run('mutant (iii) cell key on free day ranges', MUTANT_DATASETS, freeRangeWindows, PERTURBATION_TABLE, 0, BOUNDS_FILTERS, true, t)
   t.ok(flagged(free), 'free day ranges: pinned or averaged out')
 })

@@ -1,5 +1,5 @@
-import lpSolver from 'javascript-lp-solver'
 import { K } from '../../src/answers/cell-key.ts'
+import { type Row, solveIntervals } from './bounds-solver.ts'
 import type { DisclosureModel, Publication } from './publication.ts'
 
 /**
@@ -15,7 +15,7 @@ import type { DisclosureModel, Publication } from './publication.ts'
  *
  * (a) Bounds: is there an integer count of every atom that agrees with every published
  *     interval and gives the target another size than its true one (a witness search,
- *     then an integer program)? A target with one feasible size is pinned: its true small
+ *     then an exhaustive search, bounds-solver.ts)? A target with one feasible size is pinned: its true small
  *     count is disclosed.
  * (b) Averaging: every differencing path to a target (each published A ⊃ B with A \ B the
  *     target, and the target's own cell when it is published) is an unbiased estimate
@@ -23,9 +23,6 @@ import type { DisclosureModel, Publication } from './publication.ts'
  *     noise. It succeeds when, rounded, it equals the true count. The baseline is one
  *     path: the most direct one (the target's own cell, else the pair with the smallest A).
  */
-
-// The package's types declare its default export in a way NodeNext resolution misreads; at run time it is the solver object.
-const solver = lpSolver as unknown as { Solve(model: object): unknown }
 
 export interface Cell {
   /** Bitmask of atoms (atom i is bit i). */
@@ -60,28 +57,44 @@ function atomsIn(mask: bigint): number[] {
 
 /** Merges cells with the same answers and splits the answers into atoms. */
 export function buildSystem(publication: Publication, model: DisclosureModel): AuditSystem {
-  const membership = new Map<number, bigint>()
+  const cellsOfRecord = new Map<number, number[]>()
   publication.cells.forEach((cell, index) => {
-    for (const record of cell.records) membership.set(record, (membership.get(record) ?? 0n) | (1n << BigInt(index)))
+    for (const record of cell.records) {
+      const of = cellsOfRecord.get(record)
+      if (of === undefined) cellsOfRecord.set(record, [index])
+      else of.push(index)
+    }
   })
-  const atomOfSignature = new Map<bigint, number>()
-  const atomOfRecord = new Map<number, number>()
+  const atomOfSignature = new Map<string, number>()
+  const signatures: (readonly number[])[] = []
   const atomSizes: number[] = []
-  for (const [record, signature] of membership) {
-    let atom = atomOfSignature.get(signature)
+  const atomFor = (signature: readonly number[]) => {
+    const key = signature.join(',')
+    let atom = atomOfSignature.get(key)
     if (atom === undefined) {
       atom = atomSizes.length
-      atomOfSignature.set(signature, atom)
+      atomOfSignature.set(key, atom)
       atomSizes.push(0)
+      signatures.push(signature)
     }
-    atomSizes[atom]! += 1
-    atomOfRecord.set(record, atom)
+    return atom
   }
+  for (const signature of cellsOfRecord.values()) atomSizes[atomFor(signature)]! += 1
+  if (publication.possible !== undefined) {
+    const existing = atomSizes.length
+    for (const signature of publication.possible) atomFor(signature)
+    // every answer must be of a kind the reader considers possible, or the domain is wrong
+    const known = new Set(publication.possible.map((signature) => signature.join(',')))
+    for (const [key, atom] of atomOfSignature) if (atom < existing && !known.has(key)) throw new Error(`an answer counted by cells ${key} is outside the reader's domain`)
+  }
+  const atomsOfCell: bigint[] = publication.cells.map(() => 0n)
+  signatures.forEach((signature, atom) => {
+    for (const index of signature) atomsOfCell[index]! |= 1n << BigInt(atom)
+  })
   const byAtoms = new Map<bigint, Cell>()
   const inconsistent: string[] = []
-  for (const published of publication.cells) {
-    let atoms = 0n
-    for (const record of published.records) atoms |= 1n << BigInt(atomOfRecord.get(record)!)
+  for (const [index, published] of publication.cells.entries()) {
+    const atoms = atomsOfCell[index]!
     const [lo, hi] = model.interval(published)
     const value = typeof published.published === 'number' ? published.published : null
     const known = byAtoms.get(atoms)
@@ -134,84 +147,115 @@ export interface BoundsResult {
 
 /**
  * Is there an integer count of every atom that fits every published interval and gives
- * `target` a size in [min, max]? A feasibility problem: the branch and bound stops at the
- * first integer solution, much sooner than when it has to prove an optimum.
+ * `target` a size in [min, max]? A feasibility problem for the bounds search of
+ * bounds-solver.ts, guided by the true counts.
  */
-export function feasibleSize(system: AuditSystem, target: bigint, min: number, max: number): boolean | 'undecided' {
-  const variables: Record<string, Record<string, number>> = {}
-  const ints: Record<string, 1> = {}
-  system.atomSizes.forEach((_, atom) => {
-    variables[`x${atom}`] = { objective: 0, target: (target >> BigInt(atom)) & 1n ? 1 : 0 }
-    ints[`x${atom}`] = 1
-  })
-  const constraints: Record<string, { min?: number; max?: number }> = { target: { min: Math.max(0, min), ...(Number.isFinite(max) ? { max } : {}) } }
-  system.cells.forEach((cell, index) => {
-    const bound: { min?: number; max?: number } = {}
-    if (cell.lo > 0) bound.min = cell.lo
-    if (Number.isFinite(cell.hi)) bound.max = cell.hi
-    if (bound.min === undefined && bound.max === undefined) return
-    constraints[`c${index}`] = bound
-    for (const atom of atomsIn(cell.atoms)) variables[`x${atom}`]![`c${index}`] = 1
-  })
-  const started = Date.now()
-  const result = solver.Solve({ optimize: 'objective', opType: 'max', constraints, variables, ints, timeout: SOLVE_TIMEOUT_MS }) as { feasible: boolean }
-  if (Date.now() - started >= SOLVE_TIMEOUT_MS) return 'undecided'
-  return result.feasible
+export function feasibleSize(system: AuditSystem, target: bigint, min: number, max: number, nodes = SEARCH_NODES): boolean | 'undecided' {
+  const rows: Row[] = [{ atoms: atomsIn(target), lo: Math.max(0, min), hi: max }]
+  for (const cell of system.cells) if (cell.lo > 0 || Number.isFinite(cell.hi)) rows.push({ atoms: atomsIn(cell.atoms), lo: cell.lo, hi: cell.hi })
+  return solveIntervals(system.atomSizes.length, rows, system.atomSizes, nodes).feasible
 }
 
-/** A branch and bound that has not finished by then is reported, not guessed (see `BoundsResult.undecided`). */
-const SOLVE_TIMEOUT_MS = Number(process.env.DISCLOSURE_SOLVE_TIMEOUT_MS ?? 10_000)
+/** A search that has not finished by then is reported, not guessed (see `BoundsResult.undecided`). */
+const SEARCH_NODES = Number(process.env.DISCLOSURE_SEARCH_NODES ?? 5_000)
 
 /**
- * A witness without the solver: move one unit into (or out of) a target atom, then repair
+ * A witness without the search: move one unit into (or out of) a target atom, then repair
  * every published interval that move breaks by moving units of atoms outside the target
- * (greedy, with a seeded random choice, a few restarts). Whatever it ends on is checked
- * against every interval, so a witness it finds is a second feasible size and the target
- * is not pinned; when it finds none, the integer program decides.
+ * (min-conflicts: the move that breaks the fewest other intervals, ties and one move in
+ * four at random, seeded; restarts). Whatever it ends on is checked against every
+ * interval, so a witness it finds is a second feasible size and the target is not
+ * pinned; when it finds none, the exhaustive search decides.
  */
-function simpleWitness(system: AuditSystem, target: Target, delta: 1 | -1): boolean {
+const WITNESS_RESTARTS = Number(process.env.DISCLOSURE_WITNESS_RESTARTS ?? 400)
+const WITNESS_STEPS = 200
+
+function simpleWitness(system: AuditSystem, target: Target, delta: 1 | -1, restarts: number): boolean {
   const inTarget = (atom: number) => ((target.atoms >> BigInt(atom)) & 1n) === 1n
-  const cellAtoms = system.cells.map((cell) => atomsIn(cell.atoms))
+  const cellAtoms = cellAtomLists(system)
+  const cellsOfAtom: number[][] = system.atomSizes.map(() => [])
+  cellAtoms.forEach((atoms, c) => {
+    for (const atom of atoms) cellsOfAtom[atom]!.push(c)
+  })
   let seed = 1 + target.size + Number(target.atoms % 1_000_003n)
   const random = (n: number) => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
     return seed % n
   }
+  const trueSums = cellAtoms.map((atoms) => atoms.reduce((sum, atom) => sum + system.atomSizes[atom]!, 0))
+  const broken = (c: number, sum: number) => sum < system.cells[c]!.lo || sum > system.cells[c]!.hi
   for (const start of atomsIn(target.atoms)) {
-    for (let restart = 0; restart < 4; restart++) {
+    if (system.atomSizes[start]! + delta < 0) continue
+    for (let restart = 0; restart < restarts; restart++) {
       const sizes = [...system.atomSizes]
-      if (sizes[start]! + delta < 0) break
-      sizes[start]! += delta
-      for (let step = 0; step < 60; step++) {
-        const broken = system.cells.findIndex((cell, i) => {
-          const size = cellAtoms[i]!.reduce((sum, atom) => sum + sizes[atom]!, 0)
-          return size < cell.lo || size > cell.hi
-        })
-        if (broken < 0) return true
-        const cell = system.cells[broken]!
-        const size = cellAtoms[broken]!.reduce((sum, atom) => sum + sizes[atom]!, 0)
-        const fix = size > cell.hi ? -1 : 1
-        const movable = cellAtoms[broken]!.filter((atom) => !inTarget(atom) && sizes[atom]! + fix >= 0)
+      const sums = [...trueSums]
+      const move = (atom: number, by: number) => {
+        sizes[atom]! += by
+        for (const c of cellsOfAtom[atom]!) sums[c]! += by
+      }
+      move(start, delta)
+      for (let step = 0; step < WITNESS_STEPS; step++) {
+        const open = sums.findIndex((sum, c) => broken(c, sum))
+        if (open < 0) return true
+        const fix = sums[open]! > system.cells[open]!.hi ? -1 : 1
+        const movable = cellAtoms[open]!.filter((atom) => !inTarget(atom) && sizes[atom]! + fix >= 0)
         if (movable.length === 0) break
-        sizes[movable[random(movable.length)]!]! += fix
+        let choice = movable[random(movable.length)]!
+        if (random(4) !== 0) {
+          let fewest = Number.POSITIVE_INFINITY
+          let ties = 0
+          for (const atom of movable) {
+            let conflicts = 0
+            for (const c of cellsOfAtom[atom]!) if (broken(c, sums[c]! + fix)) conflicts++
+            if (conflicts < fewest) {
+              fewest = conflicts
+              choice = atom
+              ties = 1
+            } else if (conflicts === fewest && random(++ties) === 0) choice = atom
+          }
+        }
+        move(choice, fix)
       }
     }
   }
   return false
 }
 
+const atomLists = new WeakMap<AuditSystem, number[][]>()
+function cellAtomLists(system: AuditSystem): number[][] {
+  let lists = atomLists.get(system)
+  if (lists === undefined) {
+    lists = system.cells.map((cell) => atomsIn(cell.atoms))
+    atomLists.set(system, lists)
+  }
+  return lists
+}
+
 /**
  * (a) for each target: is there a second feasible size? One size above the true one or
  * one below is enough; a target is pinned when neither exists (min === max then).
  */
-export function boundTarget(system: AuditSystem, target: Target): BoundsResult {
-  if (simpleWitness(system, target, 1)) return { target, min: target.size, max: target.size + 1, undecided: false }
-  if (simpleWitness(system, target, -1)) return { target, min: target.size - 1, max: target.size, undecided: false }
-  const above = feasibleSize(system, target.atoms, target.size + 1, Number.POSITIVE_INFINITY)
-  if (above === true) return { target, min: target.size, max: target.size + 1, undecided: false }
-  const below = target.size > 0 ? feasibleSize(system, target.atoms, 0, target.size - 1) : false
-  if (below === true) return { target, min: target.size - 1, max: target.size, undecided: false }
-  return { target, min: target.size, max: target.size, undecided: above === 'undecided' || below === 'undecided' }
+/** `effort` scales every budget below (the mutants of CI's short run use less: they need one pinned target, not a count). */
+export function boundTarget(system: AuditSystem, target: Target, effort = 1): BoundsResult {
+  const above = { min: target.size, max: target.size + 1 }
+  const below = { min: target.size - 1, max: target.size }
+  let up: boolean | 'undecided' = 'undecided'
+  let down: boolean | 'undecided' = target.size > 0 ? 'undecided' : false
+  // Cheapest first: a short witness search, a short exhaustive one (which refutes most
+  // pinned targets at once), a long witness search, then the exhaustive search in full.
+  for (const [restarts, nodes] of [
+    [WITNESS_RESTARTS / 20, SEARCH_NODES / 10],
+    [WITNESS_RESTARTS * effort, SEARCH_NODES * effort],
+  ] as const) {
+    if (up === 'undecided' && simpleWitness(system, target, 1, restarts)) return { target, ...above, undecided: false }
+    if (down === 'undecided' && simpleWitness(system, target, -1, restarts)) return { target, ...below, undecided: false }
+    if (up === 'undecided') up = feasibleSize(system, target.atoms, target.size + 1, Number.POSITIVE_INFINITY, nodes)
+    if (up === true) return { target, ...above, undecided: false }
+    if (down === 'undecided') down = feasibleSize(system, target.atoms, 0, target.size - 1, nodes)
+    if (down === true) return { target, ...below, undecided: false }
+    if (up === false && down === false) break
+  }
+  return { target, min: target.size, max: target.size, undecided: up === 'undecided' || down === 'undecided' }
 }
 
 export function isPinned(result: BoundsResult): boolean {
@@ -225,17 +269,27 @@ export interface AveragingResult {
   attackerRight: boolean
 }
 
+// cells are merged by their atoms (buildSystem), so each atom set names at most one cell
+const cellIndex = new WeakMap<AuditSystem, Map<bigint, Cell>>()
+function cellsByAtoms(system: AuditSystem): Map<bigint, Cell> {
+  let index = cellIndex.get(system)
+  if (index === undefined) {
+    index = new Map(system.cells.map((cell) => [cell.atoms, cell]))
+    cellIndex.set(system, index)
+  }
+  return index
+}
+
 /** (b) the least-squares attacker against one target, next to the one-path baseline. */
 export function averageTarget(system: AuditSystem, target: Target): AveragingResult | null {
   const estimates: Array<{ estimate: number; order: number }> = []
   const direct = system.cells.find((cell) => cell.atoms === target.atoms)
   if (direct?.value != null) estimates.push({ estimate: direct.value, order: -1 })
+  const byAtoms = cellsByAtoms(system)
   for (const a of system.cells) {
     if (a.value === null || (a.atoms & target.atoms) !== target.atoms || a.atoms === target.atoms) continue
-    const rest = a.atoms & ~target.atoms
-    for (const b of system.cells) {
-      if (b.atoms === rest && b.value !== null) estimates.push({ estimate: a.value - b.value, order: a.size })
-    }
+    const b = byAtoms.get(a.atoms & ~target.atoms)
+    if (b !== undefined && b.value !== null) estimates.push({ estimate: a.value - b.value, order: a.size })
   }
   if (estimates.length === 0) return null
   const guess = (value: number) => Math.max(0, Math.round(value))

@@ -19,6 +19,12 @@ export interface PublishedCell {
 
 export interface Publication {
   cells: readonly PublishedCell[]
+  /**
+   * Every kind of answer the reader cannot rule out, each as the indices of the cells
+   * that would count it. Without it the audit takes the kinds of the answers that exist
+   * as the only ones, which tells the reader every empty combination.
+   */
+  possible?: readonly (readonly number[])[]
 }
 
 /**

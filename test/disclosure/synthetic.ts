@@ -7,7 +7,7 @@ import type { PublishedCell, Publication } from './publication.ts'
  * A synthetic region: a few dozen answers with the attributes the dashboard filters and
  * breaks down by, and a reader who opens every table on every day of a fortnight (so
  * every to-date figure is collected at every cut). Small on purpose: most cells are
- * small, which is where disclosure happens, and the integer programs stay quick.
+ * small, which is where disclosure happens, and the bounds search stays quick.
  */
 
 export const ATTRIBUTES = ['partner', 'location', 'activity', 'audience', 'ageBand', 'theme'] as const
@@ -16,10 +16,11 @@ export type Attribute = (typeof ATTRIBUTES)[number]
 export const FILTERS: readonly Attribute[] = ['partner', 'location', 'activity', 'audience', 'ageBand']
 
 /**
- * A smaller query space for the integer programs of the bounds check: three of the
- * filters. On the product's five, almost every answer of a 25 … 45-answer region is an
- * atom of its own and javascript-lp-solver's branch and bound does not finish (it ignores
- * its own timeout there); the averaging check runs on all five.
+ * A smaller query space for the bounds check: three of the filters. On the product's
+ * five, the reader's domain (readerDomain) has about 640 unknowns per region and the
+ * exhaustive search of audit.ts does not settle every target in CI's time (javascript-lp-
+ * solver, used before, did not finish even on the existing answers' atoms); the averaging
+ * check runs on all five.
  */
 export const BOUNDS_FILTERS: readonly Attribute[] = ['location', 'audience', 'ageBand']
 
@@ -166,6 +167,9 @@ function describe(window: DayWindow, setting: Setting): string {
 
 export interface RawCell {
   source: string
+  /** The question the reader asked: the days and the attribute values it counts. */
+  window: DayWindow
+  setting: Setting
   records: SyntheticRecord[]
   /** The table it is a row of (rows of one table are suppressed together), and whether it is the table's total. */
   table: number
@@ -178,7 +182,7 @@ export function queryCells(world: World, windows: readonly DayWindow[], space: r
   tables(windows, maxFilters, space).forEach((spec, table) => {
     const rows: Setting[] = spec.breakdown === null ? [spec.filters] : Array.from({ length: VALUES[spec.breakdown] }, (_, v) => ({ ...spec.filters, [spec.breakdown!]: v }))
     for (const setting of rows) {
-      cells.push({ source: describe(spec.window, setting), records: world.records.filter((r) => matches(r, spec.window, setting)), table, total: spec.breakdown === null })
+      cells.push({ source: describe(spec.window, setting), window: spec.window, setting, records: world.records.filter((r) => matches(r, spec.window, setting)), table, total: spec.breakdown === null })
     }
   })
   return cells
@@ -215,4 +219,36 @@ export function publishSuppressed(cells: readonly RawCell[], k = K): Publication
     rows.forEach((row, i) => published.push({ source: row.source, records: row.records.map((r) => r.id), published: marks[i]! }))
   }
   return { cells: published }
+}
+
+/**
+ * Every kind of answer a reader cannot rule out, as the cells (indices into `cells`) that
+ * would count it: one per day from the region's first answer to the last reading day's
+ * yesterday and per combination of the attributes the cells ask about. A reader sees
+ * the questions and the published numbers, not which combinations hold no answer: those
+ * are unknowns like any other (an empty combination is a count of 0 that the reader has
+ * to work out, not one it is told). The region's first day is given to the reader, which
+ * is more than the product shows (any earlier grid period publishes 0, which is 0 … 4):
+ * a stronger attacker, on purpose.
+ */
+export function readerDomain(world: World, cells: readonly RawCell[]): number[][] {
+  const first = Math.min(...world.records.map((r) => r.day))
+  const last = world.readingDays[world.readingDays.length - 1]! - 1
+  const asked = ATTRIBUTES.filter((a) => cells.some((cell) => cell.setting[a] !== undefined))
+  const combos: Setting[] = [{}]
+  for (const attribute of asked) {
+    const next: Setting[] = []
+    for (const combo of combos) for (let v = 0; v < VALUES[attribute]; v++) next.push({ ...combo, [attribute]: v })
+    combos.splice(0, combos.length, ...next)
+  }
+  const found = new Map<string, number[]>()
+  for (let day = first; day <= last; day++) {
+    // the cells that count this day, once per day rather than once per combination
+    const ofDay = cells.map((cell, i) => [cell, i] as const).filter(([cell]) => day >= cell.window.from && day <= cell.window.to)
+    for (const combo of combos) {
+      const signature = ofDay.filter(([cell]) => asked.every((a) => cell.setting[a] === undefined || cell.setting[a] === combo[a])).map(([, i]) => i)
+      if (signature.length > 0) found.set(signature.join(','), signature)
+    }
+  }
+  return [...found.values()]
 }

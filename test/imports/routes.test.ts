@@ -65,7 +65,7 @@ t.test('a coordinator uploads a file, reads the report, confirms the new place',
   const list = await coordinator.get(base)
   t.match(list.body, 'uit.json')
   t.match(list.body, 'notes.txt')
-  t.match(list.body, '1 evenementen wachten op een bevestiging.')
+  t.match(list.body, '1 evenement wacht op een bevestiging.')
 
   const links = await coordinator.get(`${base}/links`)
   t.match(links.body, 'Natuurpunt bezoekerscentrum')
