@@ -10,10 +10,15 @@ import type { PublishedCell, Publication } from './publication.ts'
  * small, which is where disclosure happens, and the bounds search stays quick.
  */
 
-export const ATTRIBUTES = ['partner', 'location', 'activity', 'audience', 'ageBand', 'theme'] as const
+export const ATTRIBUTES = ['partner', 'location', 'activity', 'audience', 'ageBand', 'assisted', 'theme'] as const
 export type Attribute = (typeof ATTRIBUTES)[number]
-/** What a reader may filter on (at most two at once); themes are a table's rows, never a filter. */
-export const FILTERS: readonly Attribute[] = ['partner', 'location', 'activity', 'audience', 'ageBand']
+/**
+ * What a reader may filter on (at most two at once); themes are a table's rows, never a
+ * filter. `assisted` (answers a staff member recorded at a desk: only them, or all but
+ * them) is a filter only, never a breakdown, as on the dashboard.
+ */
+export const FILTERS: readonly Attribute[] = ['partner', 'location', 'activity', 'audience', 'ageBand', 'assisted']
+const FILTER_ONLY: readonly Attribute[] = ['assisted']
 
 /**
  * A smaller query space for the bounds check: three of the filters. On the product's
@@ -33,6 +38,7 @@ export interface SyntheticRecord {
   activity: number
   ageBand: number
   audience: number
+  assisted: number
   theme: number
 }
 
@@ -42,7 +48,7 @@ export interface World {
   readingDays: number[]
 }
 
-const VALUES: Record<Attribute, number> = { partner: 2, location: 2, activity: 2, audience: 2, ageBand: 2, theme: 2 }
+const VALUES: Record<Attribute, number> = { partner: 2, location: 2, activity: 2, audience: 2, ageBand: 2, assisted: 2, theme: 2 }
 
 /** A region: 25 … 45 answers over the six weeks before and the fortnight of reading, skewed attributes. */
 export function worldArbitrary(readingDays = 14): fc.Arbitrary<World> {
@@ -63,8 +69,11 @@ export function worldArbitrary(readingDays = 14): fc.Arbitrary<World> {
         }),
         { minLength: 25, maxLength: 45 },
       ),
+      // Drawn after the records, so that a seed gives the same answers it gave before
+      // assisted answers existed (the audit's figures stay comparable).
+      assisted: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 45, maxLength: 45 }),
     })
-    .map(({ firstReading, records }) => {
+    .map(({ firstReading, records, assisted }) => {
       const lastReading = firstReading + readingDays - 1
       return {
         readingDays: Array.from({ length: readingDays }, (_, i) => firstReading + i),
@@ -78,6 +87,8 @@ export function worldArbitrary(readingDays = 14): fc.Arbitrary<World> {
           activity: r.activity < 6 ? 0 : 1,
           ageBand: r.ageBand < 6 ? 0 : 1,
           audience: r.audience < 8 ? 0 : 1,
+          // assisted answers are rare: one in ten
+          assisted: assisted[id]! < 9 ? 0 : 1,
           theme: r.theme < 5 ? 0 : 1,
         })),
       }
@@ -144,7 +155,7 @@ interface TableSpec {
 
 function tables(windows: readonly DayWindow[], maxFilters: number, space: readonly Attribute[]): TableSpec[] {
   const found: TableSpec[] = []
-  const breakdowns: Attribute[] = [...space, 'theme']
+  const breakdowns: Attribute[] = [...space.filter((a) => !FILTER_ONLY.includes(a)), 'theme']
   for (const window of windows) {
     for (const filters of settings(maxFilters, space)) {
       found.push({ window, filters, breakdown: null })
