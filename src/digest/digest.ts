@@ -15,7 +15,9 @@ import { loadPlanning, parsePlanningPeriod } from '../planning/index.ts'
  * here: updates posted and offers added are public things a coordinator made (the updates
  * page and the offers list show them one by one), so their counts are plain; follow-up
  * outcomes are about people, so each kind of path step is published over its steps' record
- * keys, like the partner page's referrals. Nothing names a person, and no free text is quoted.
+ * keys, like the partner page's referrals, and "paths that reached a next step" over the keys
+of the answers behind the paths (`pathsNextStep`). Nothing names a person, and no free text
+is quoted.
  */
 
 /** How many themes "what people asked" lists. */
