@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import { createLocationRequest } from '../src/admin/location-requests.ts'
-import type { AttemptResult, Audience, ContactOutcome, Database } from '../src/db/types.ts'
+import { addDays, localDay, newRecordKey } from '../src/answers/index.ts'
+import type { AttemptResult, Audience, ContactOutcome, Database, PathStepKind } from '../src/db/types.ts'
+import { scopeKey } from '../src/digest/subscriptions.ts'
 import { consentText, consentVersion } from '../src/followup/contact-form.ts'
 import { moderate } from '../src/followup/moderation.ts'
 import { createOffer } from '../src/followup/offers.ts'
@@ -11,12 +13,15 @@ import { addRegionUpdate, setRegionUpdateHidden } from '../src/updates/queries.t
  * What the demo needs besides answers, so that no page of the product looks empty: learning
  * offers of several partners with their themes, public updates (one hidden), follow-up
  * requests in every state for the demo bridge figure, approved quotes (and texts still
- * waiting for moderation), and one open location request.
+ * waiting for moderation), learning paths in the states the bridge figure's start page
+ * shows (due today, overdue with "did they start?", a referral that started, one
+ * completed), the demo coordinator's digest subscriptions, and one open location request.
  *
  * It runs after `seedDemo` and `createDemoAccounts` (it needs the regions and the demo
  * accounts), on every `npm run demo`: it is idempotent, each part added only where the region
- * has none of it yet (offers and updates by their title or text, follow-up, quotes and the
- * location request by region), so a second run adds nothing and an older demo database
+ * has none of it yet (offers and updates by their title or text, follow-up, learning paths,
+ * quotes and the location request by region, the coordinator's digest subscriptions by
+ * region), so a second run adds nothing and an older demo database
  * gets what it lacked. Deterministic for a given `seed`: answers are chosen from a sorted
  * list by a seeded generator.
  *
@@ -40,6 +45,8 @@ export interface ExtrasSummary {
   contactRequests: number
   approvedQuotes: number
   locationRequests: number
+  pathSteps: number
+  digestSubscriptions: number
 }
 
 const dayMs = 24 * 60 * 60 * 1000
@@ -132,7 +139,7 @@ export async function seedDemoExtras(db: Kysely<Database>, options: ExtrasOption
   const now = options.now ?? new Date()
   const random = generator(options.seed ?? 20261128)
   const domain = options.domain ?? 'demo.leervraag.be'
-  const summary: ExtrasSummary = { offers: 0, updates: 0, contactRequests: 0, approvedQuotes: 0, locationRequests: 0 }
+  const summary: ExtrasSummary = { offers: 0, updates: 0, contactRequests: 0, approvedQuotes: 0, locationRequests: 0, pathSteps: 0, digestSubscriptions: 0 }
   const account = (role: string) => db.selectFrom('users').select('id').where('email', '=', `${role}@${domain}`).executeTakeFirst()
   const [coordinator, bridge, partnerMember] = await Promise.all([account('coordinator'), account('bridge'), account('partner')])
   if (!coordinator || !bridge) return summary
@@ -244,6 +251,26 @@ export async function seedDemoExtras(db: Kysely<Database>, options: ExtrasOption
       }
     }
 
+    // Learning paths, when the region has none yet: on the bridge figure's requests above.
+    const hasSteps = await db
+      .selectFrom('path_steps')
+      .innerJoin('contact_requests', 'contact_requests.id', 'path_steps.contact_request_id')
+      .select('path_steps.id')
+      .where('contact_requests.region_id', '=', region.id)
+      .limit(1)
+      .executeTakeFirst()
+    if (!hasSteps) summary.pathSteps += await seedPaths(db, region.id, bridge.id, offerIds, now)
+
+    // The coordinator's subscription to the region's digest, when they have none for it.
+    const hasSubscription = await db.selectFrom('digest_subscriptions').select('id').where('user_id', '=', coordinator.id).where('region_id', '=', region.id).limit(1).executeTakeFirst()
+    if (!hasSubscription) {
+      await db
+        .insertInto('digest_subscriptions')
+        .values({ user_id: coordinator.id, region_id: region.id, partner_id: null, scope_key: scopeKey(region.id, null), language: 'nl', created_at: now.toISOString() })
+        .execute()
+      summary.digestSubscriptions++
+    }
+
     // Approved quotes, when the region has none: recent free texts, the rest left pending.
     const hasModeration = await db.selectFrom('response_moderation').select('response_id').where('region_id', '=', region.id).limit(1).executeTakeFirst()
     if (!hasModeration) {
@@ -275,4 +302,58 @@ export async function seedDemoExtras(db: Kysely<Database>, options: ExtrasOption
     }
   }
   return summary
+}
+
+/** The paths' notes: what a bridge figure writes, naming no one. */
+const pathNotes = {
+  conversation: 'Kennismaking aan de telefoon: wil vooral oefenen met de smartphone.',
+  referral: 'Doorverwezen; de aanbieder weet dat er iemand komt kijken.',
+  trial: 'Proefles gevolgd, vond het fijn.',
+  started: 'Is ingeschreven en de eerste keer geweest.',
+  completed: 'Reeks afgerond, wil later verder.',
+} as const
+
+/**
+ * Steps on the region's requests of the demo bridge figure, newest first: the first open one
+ * is due today, the second is overdue and waits for "did they start?" after a referral, the
+ * third was referred and started, and the newest closed referral went through a trial
+ * session to completed. Each step is a day or more after the request, never after today.
+ * Returns how many steps were added.
+ */
+async function seedPaths(db: Kysely<Database>, regionId: number, bridgeId: number, offerIds: readonly number[], now: Date): Promise<number> {
+  const today = localDay(now.getTime())
+  const requests = await db
+    .selectFrom('contact_requests')
+    .select(['id', 'status', 'created_at', 'outcome', 'outcome_offer_id'])
+    .where('region_id', '=', regionId)
+    .where('claimed_by', '=', bridgeId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute()
+  const open = requests.filter((r) => r.status === 'claimed')
+  const completed = requests.find((r) => r.status === 'closed' && r.outcome === 'referred')
+  const offer = (i: number) => offerIds[i % Math.max(1, offerIds.length)] ?? null
+  const plans: { request: (typeof requests)[number] | undefined; steps: [PathStepKind, number, number | null][]; next: string | null }[] = [
+    { request: open[0], steps: [['conversation', 1, null]], next: today },
+    { request: open[1], steps: [['conversation', 1, null], ['referral', 2, offer(0)]], next: addDays(today, -2) },
+    { request: open[2], steps: [['referral', 1, offer(1)], ['started', 4, null]], next: addDays(today, 7) },
+    { request: completed, steps: [['referral', 1, completed?.outcome_offer_id ?? offer(2)], ['trial', 3, null], ['completed', 6, null]], next: null },
+  ]
+  let added = 0
+  for (const plan of plans) {
+    if (!plan.request) continue
+    const first = localDay(Date.parse(plan.request.created_at))
+    for (const [kind, after, offerId] of plan.steps) {
+      const onDay = [addDays(first, after), today].sort()[0]!
+      await db
+        .insertInto('path_steps')
+        .values({ contact_request_id: plan.request.id, kind, on_day: onDay, offer_id: kind === 'referral' ? offerId : null, note: pathNotes[kind as keyof typeof pathNotes], recorded_by: bridgeId, recorded_at: new Date(Math.min(Date.parse(`${onDay}T10:00:00.000Z`), now.getTime() - 60_000)).toISOString(), record_key: newRecordKey() })
+        .execute()
+      added++
+    }
+    if (plan.request.status === 'claimed') await db.updateTable('contact_requests').set({ next_contact_on: plan.next }).where('id', '=', plan.request.id).execute()
+    // The completed path closed with its last step, as recording it would have closed it.
+    else await db.updateTable('contact_requests').set({ closed_at: new Date(Math.min(Date.parse(`${addDays(first, 6) < today ? addDays(first, 6) : today}T10:00:00.000Z`), now.getTime() - 60_000)).toISOString() }).where('id', '=', plan.request.id).execute()
+  }
+  return added
 }

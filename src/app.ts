@@ -136,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await staff.register(
       async function management(admin) {
         await admin.register(signedInArea)
-        await admin.register(adminFeature, { publicBaseUrl })
+        await admin.register(adminFeature, { publicBaseUrl, ...(options.now ? { now: options.now } : {}) })
         // Follow-up: the bridge figures' queue, learning offers, moderation, data subject requests.
         await admin.register(followupFeature)
         // Assisted capture: a question recorded on someone's behalf at a walk-in point, under /regions/:regionId.

@@ -7,6 +7,8 @@ import adminRoutes from './routes.ts'
 
 export interface AdminOptions {
   publicBaseUrl: string
+  /** The app's clock (tests fix it): the bridge figure's start page reads "due today" by it. */
+  now?: () => Date
 }
 
 /**

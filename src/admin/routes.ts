@@ -31,7 +31,7 @@ async function adminsPage(db: Kysely<Database>, request: FastifyRequest, reply: 
  * /admin itself: the start page, and what admins do across regions (regions, admin
  * accounts, the whole audit log). Who may do what is asked of `can()` in each handler.
  */
-export default async function adminRoutes(app: FastifyInstance, options: { publicBaseUrl: string }) {
+export default async function adminRoutes(app: FastifyInstance, options: { publicBaseUrl: string; now?: () => Date }) {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const db = app.db
   const page = { querystring: pageQuery }
@@ -42,7 +42,7 @@ export default async function adminRoutes(app: FastifyInstance, options: { publi
     const regions = await listRegionsIn(db, regionsOf(user))
     // A bridge figure starts from their work: the requests they claimed and the ones waiting, in the regions whose queue they may open.
     const followupRegions = user.role === 'bridge' ? regions.map((region) => region.id).filter((regionId) => can(user, 'view', { type: 'followup', regionId })) : []
-    const worklist = followupRegions.length > 0 ? await bridgeWorklist(db, { id: user.id, regionIds: followupRegions }, staffLanguage(request)) : undefined
+    const worklist = followupRegions.length > 0 ? await bridgeWorklist(db, { id: user.id, regionIds: followupRegions }, staffLanguage(request), options.now?.() ?? new Date()) : undefined
     // Location requests: the coordinator's open ones per region, a partner member's own with their answers.
     const answering = regions.filter((region) => user.role === 'coordinator' && can(user, 'manage', { type: 'location', regionId: region.id }))
     const openCounts = await openLocationRequestCounts(db, answering.map((region) => region.id))

@@ -15,7 +15,9 @@ import { loadPlanning, parsePlanningPeriod } from '../planning/index.ts'
  * here: updates posted and offers added are public things a coordinator made (the updates
  * page and the offers list show them one by one), so their counts are plain; follow-up
  * outcomes are about people, so each kind of path step is published over its steps' record
- * keys, like the partner page's referrals. Nothing names a person, and no free text is quoted.
+ * keys, like the partner page's referrals, and "paths that reached a next step" over the keys
+of the answers behind the paths (`pathsNextStep`). Nothing names a person, and no free text
+is quoted.
  */
 
 /** How many themes "what people asked" lists. */
@@ -65,6 +67,12 @@ export interface Digest {
   topThemes: DigestTheme[]
   emerging: DigestTheme[]
   ecosystem: { updates: number; offers: number; outcomes: Record<OutcomeKind, number> }
+  /**
+   * Paths that reached a next step in the month (`pathsNextStep`), published. The region's
+   * digest counts the region's paths; a partner's digest counts only the paths that began
+   * with an answer at that partner's posters, and shows it with the partner's own figures.
+   */
+  paths: { nextStep: number; scope: 'region' | 'partner' }
   /** A partner's digest: its own figures, as on its partner page. */
   partner: PartnerFigures | null
 }
@@ -105,6 +113,43 @@ async function ecosystem(db: Kysely<Database>, regionId: number, range: { from: 
   return { updates: Number(updates.n), offers: Number(offers.n), outcomes }
 }
 
+/** The step kinds that make "a next step": the person went beyond talking and being referred. */
+export const nextStepKinds = ['trial', 'started', 'completed'] as const satisfies readonly OutcomeKind[]
+
+/**
+ * Paths that reached a next step in `range`: contact requests of the region with at least
+ * one step of kind trial session, started a course or completed dated (`on_day`) in the
+ * range, each path counted once however many such steps it has. A partner's count keeps
+ * only the paths whose answer was given at the partner's posters.
+ *
+ * The count is about people, so it is published through the cell-key table like every
+ * other count. Its records are paths, and a path's record key is the key of the answer it
+ * began with (as the planning page counts open contact requests): it never changes, so the
+ * same paths publish the same number in every month, page, PDF, feed and e-mail, and a
+ * step added or back-dated without changing which paths count does not move the figure.
+ */
+export async function pathsNextStep(db: Kysely<Database>, input: { regionId: number; partnerId?: number; range: { from: string; to: string } }): Promise<number> {
+  let query = db
+    .selectFrom('contact_requests')
+    .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('responses.record_key').as('keys')])
+    .where('contact_requests.region_id', '=', input.regionId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('path_steps')
+          .select('path_steps.id')
+          .whereRef('path_steps.contact_request_id', '=', 'contact_requests.id')
+          .where('path_steps.kind', 'in', nextStepKinds)
+          .where('path_steps.on_day', '>=', input.range.from)
+          .where('path_steps.on_day', '<=', input.range.to),
+      ),
+    )
+  if (input.partnerId !== undefined) query = query.where('responses.partner_id', '=', input.partnerId)
+  const row = await query.executeTakeFirstOrThrow()
+  return publish(Number(row.n), cellKey(row.keys))
+}
+
 /**
  * The digest of a region (`partnerId` undefined) or of one of its partners for one complete
  * month. `viewerIsPartner`: the region's figures are then shown as the planning page shows
@@ -120,10 +165,12 @@ export async function loadDigest(
       ? null
       : await db.selectFrom('partners').select(['id', 'name']).where('id', '=', input.partnerId).where('region_id', '=', input.regionId).executeTakeFirstOrThrow()
   const viewerIsPartner = partner !== null
-  const [planning, did, own] = await Promise.all([
+  const range = periodRange(input.month, input.today)
+  const [planning, did, own, paths] = await Promise.all([
     loadPlanning(db, { regionId: input.regionId, period: input.month, today: input.today, language: input.language, viewerIsPartner, ...(partner ? { partnerId: partner.id } : {}) }),
-    ecosystem(db, input.regionId, periodRange(input.month, input.today)),
+    ecosystem(db, input.regionId, range),
     partner === null ? Promise.resolve(null) : partnerFigures(db, { regionId: input.regionId, partnerId: partner.id, period: input.month, today: input.today, secret: input.partnerSecret }),
+    pathsNextStep(db, { regionId: input.regionId, range, ...(partner ? { partnerId: partner.id } : {}) }),
   ])
   // The region's series where the planning model shows it (withheld rows have none).
   const themes: (DigestTheme & { emerging: boolean })[] = planning.rows
@@ -141,6 +188,7 @@ export async function loadDigest(
     topThemes: ranked.slice(0, topThemeCount).map(strip),
     emerging: ranked.filter((theme) => theme.emerging).map(strip),
     ecosystem: did,
+    paths: { nextStep: paths, scope: partner === null ? 'region' : 'partner' },
     partner: own,
   }
 }

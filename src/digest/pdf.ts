@@ -73,6 +73,7 @@ export async function digestPdf(input: DigestPdfInput): Promise<Buffer> {
   figure(t('digest.did.updates'), d.ecosystem.updates)
   figure(t('digest.did.offers'), d.ecosystem.offers)
   for (const kind of outcomeKinds) figure(t(`digest.outcome.${kind}`), d.ecosystem.outcomes[kind])
+  if (d.paths.scope === 'region') figure(t('digest.did.paths'), d.paths.nextStep)
 
   if (d.partner !== null && d.scope.partnerName !== null) {
     const c = d.partner.collected
@@ -84,6 +85,7 @@ export async function digestPdf(input: DigestPdfInput): Promise<Buffer> {
     figure(t('digest.own.step2'), c.step2)
     figure(t('digest.own.referred'), d.partner.referrals.referred)
     figure(t('digest.own.started'), d.partner.referrals.started)
+    figure(t('digest.own.paths'), d.paths.nextStep)
   }
   // The footer sits at a fixed place, below the longest possible content.
   y = a4.height - margin - 10

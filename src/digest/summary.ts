@@ -34,7 +34,9 @@ function sections(d: Digest, t: Translate): Section[] {
         }
   const did: Section = {
     heading: t('digest.did'),
-    lines: [[t('digest.did.updates'), d.ecosystem.updates], [t('digest.did.offers'), d.ecosystem.offers], ...outcomeKinds.map((k): [string, number] => [t(`digest.outcome.${k}`), d.ecosystem.outcomes[k]])],
+    lines: [[t('digest.did.updates'), d.ecosystem.updates], [t('digest.did.offers'), d.ecosystem.offers], ...outcomeKinds.map((k): [string, number] => [t(`digest.outcome.${k}`), d.ecosystem.outcomes[k]]),
+      ...(d.paths.scope === 'region' ? [[t('digest.did.paths'), d.paths.nextStep] as [string, number]] : []),
+    ],
   }
   const result = [asked, did]
   if (d.partner !== null && d.scope.partnerName !== null) {
@@ -49,6 +51,7 @@ function sections(d: Digest, t: Translate): Section[] {
         [t('digest.own.step2'), c.step2],
         [t('digest.own.referred'), d.partner.referrals.referred],
         [t('digest.own.started'), d.partner.referrals.started],
+        [t('digest.own.paths'), d.paths.nextStep],
       ],
     })
   }

@@ -151,3 +151,56 @@ t.test('the digest as a one-page PDF: the page’s figures, read back from the f
   t.equal((await member.get(`/admin/regions/${w.regionId}/partners/${w.partners[1]}/digest.pdf`)).statusCode, 403, 'not another partner’s PDF')
   t.equal((await coordinator.get(`/admin/regions/${w.regionId}/digest.pdf?month=2026-12`)).statusCode, 400, 'an unfinished month: 400')
 })
+
+t.test('paths that reached a next step: each path once, published over the keys of the answers behind them; a partner sees only its own posters’ paths', async (t) => {
+  const { app, db, w } = await world(t)
+  const [p1, p2, p3] = w.partners as [number, number, number]
+  const requests = await db
+    .selectFrom('contact_requests')
+    .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
+    .select(['contact_requests.id', 'responses.partner_id', 'responses.record_key'])
+    .where('contact_requests.region_id', '=', w.regionId)
+    .orderBy('contact_requests.id')
+    .execute()
+  const of = (partner: number) => requests.filter((r) => r.partner_id === partner)
+  t.ok(of(p1).length >= 4 && of(p2).length >= 2 && of(p3).length >= 1, 'the world has the requests this test needs')
+  const step = (requestId: number, kind: 'conversation' | 'referral' | 'trial' | 'started' | 'completed', onDay: string, recordKey = 1) => ({
+    contact_request_id: requestId, kind, on_day: onDay, offer_id: null, note: null, recorded_by: 1, recorded_at: now.toISOString(), record_key: recordKey,
+  })
+  const [a, b, c, d] = of(p1) as [(typeof requests)[number], (typeof requests)[number], (typeof requests)[number], (typeof requests)[number]]
+  const [e, f] = of(p2) as [(typeof requests)[number], (typeof requests)[number]]
+  const g = of(p3)[0]!
+  await db.insertInto('path_steps').values([
+    step(a.id, 'referral', '2026-11-02'), step(a.id, 'trial', '2026-11-09'), step(a.id, 'completed', '2026-11-28'), // two next steps: one path
+    step(b.id, 'started', '2026-11-10'),
+    step(c.id, 'trial', '2026-11-30'),
+    step(d.id, 'started', '2026-10-31'), // October's, not November's
+    step(e.id, 'started', '2026-11-03'),
+    step(f.id, 'completed', '2026-11-15'),
+    step(g.id, 'conversation', '2026-11-04'), step(g.id, 'referral', '2026-11-05'), // talked and referred: not a next step
+  ]).execute()
+  const published = (paths: (typeof requests)[number][]) => publish(paths.length, cellKey(paths.reduce((sum, r) => sum + r.record_key, 0)))
+  const region = published([a, b, c, e, f])
+  const own = published([a, b, c])
+
+  const coordinator = await signedIn(app, db, 'coordinator', { regionIds: [w.regionId] })
+  const res = await coordinator.get(`/admin/regions/${w.regionId}/digest?month=2026-11`)
+  t.equal(res.statusCode, 200)
+  t.equal(figureAfter(res.body, 'trajecten met een volgende stap'), region, 'the region: 5 paths, published over their answers’ keys')
+  t.match(res.body, 'Een traject met een volgende stap: een traject met minstens één stap ‘proefsessie’, ‘gestart met een cursus’ of ‘afgerond’ in deze maand, één keer geteld.', 'the page says what is counted')
+  const pdf = (await pdfLines((await coordinator.get(`/admin/regions/${w.regionId}/digest.pdf?month=2026-11`)).rawPayload)).replace(/\s+/g, ' ')
+  t.match(pdf, `trajecten met een volgende stap ${region}`, 'the PDF: the same figure')
+
+  const member = await signedIn(app, db, 'partner', { partnerIds: [p1] })
+  const mine = await member.get(`/admin/regions/${w.regionId}/partners/${p1}/digest?month=2026-11`)
+  t.equal(mine.statusCode, 200)
+  t.equal(figureAfter(mine.body, 'trajecten vanuit jullie affiches met een volgende stap'), own, 'the partner: its own 3 paths only, published over their keys')
+  t.ok(Number.isNaN(figureAfter(mine.body, 'trajecten met een volgende stap')), 'not the region’s count, which holds other partners’ paths')
+  t.not(own, 3, 'a true 3 is never shown as itself')
+  t.ok(own === 0 || own >= K, 'never 1 … 4')
+  const other = await coordinator.get(`/admin/regions/${w.regionId}/partners/${p2}/digest?month=2026-11`)
+  t.equal(figureAfter(other.body, 'trajecten vanuit jullie affiches met een volgende stap'), published([e, f]), 'the other partner: its own 2 paths')
+  t.not(published([e, f]), 2, 'a true 2 is never shown as itself')
+  const third = await coordinator.get(`/admin/regions/${w.regionId}/partners/${p3}/digest?month=2026-11`)
+  t.equal(figureAfter(third.body, 'trajecten vanuit jullie affiches met een volgende stap'), 0, 'a conversation and a referral are not a next step')
+})

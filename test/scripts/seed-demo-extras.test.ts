@@ -29,7 +29,7 @@ async function demo(t: Parameters<typeof buildTestApp>[0]) {
 /** Everything the extras write, as one string. */
 async function snapshot(db: Awaited<ReturnType<typeof demo>>['db']) {
   const parts = []
-  for (const table of ['offers', 'offer_themes', 'region_updates', 'contact_requests', 'contact_attempts', 'response_moderation', 'location_requests'] as const) {
+  for (const table of ['offers', 'offer_themes', 'region_updates', 'contact_requests', 'contact_attempts', 'response_moderation', 'location_requests', 'path_steps', 'digest_subscriptions'] as const) {
     parts.push(table, JSON.stringify(await db.selectFrom(table).selectAll().execute()))
   }
   return parts.join('\n')
@@ -38,7 +38,7 @@ async function snapshot(db: Awaited<ReturnType<typeof demo>>['db']) {
 t.test('the demo seed fills offers, updates, follow-up in every state, quotes and a location request; the pages show them', async (t) => {
   const { db, summary, extras, login } = await demo(t)
   const [zuid, westhoek] = summary.regions
-  t.same(extras, { offers: 13, updates: 6, contactRequests: 18, approvedQuotes: 16, locationRequests: 1 })
+  t.same(extras, { offers: 13, updates: 6, contactRequests: 18, approvedQuotes: 16, locationRequests: 1, pathSteps: 16, digestSubscriptions: 2 })
 
   // Offers of several partners, with themes.
   const coordinator = await login('coordinator')
@@ -67,6 +67,36 @@ t.test('the demo seed fills offers, updates, follow-up in every state, quotes an
   t.ok(attempts.some((a) => a.status === 'claimed'), 'a claimed request with attempts')
   const home = await bridge.get('/admin')
   t.match(home.body, /followup\/\d+"/, "the bridge figure's start page lists requests")
+
+  // Learning paths in every state the start page shows, on the bridge figure's requests.
+  const today = '2026-11-28'
+  const paths = await db
+    .selectFrom('contact_requests')
+    .select(['id', 'status', 'next_contact_on', 'created_at', 'closed_at'])
+    .where('region_id', '=', zuid!.id)
+    .where('claimed_by', '=', bridgeId)
+    .execute()
+  const stepsOf = async (id: number) => (await db.selectFrom('path_steps').select(['kind', 'on_day', 'offer_id', 'recorded_by']).where('contact_request_id', '=', id).orderBy('on_day').orderBy('id').execute())
+  const kinds = new Map<number, string>()
+  for (const path of paths) kinds.set(path.id, (await stepsOf(path.id)).map((step) => step.kind).join(' '))
+  const open = (next: (day: string) => boolean) => paths.filter((p) => p.status === 'claimed' && p.next_contact_on !== null && next(p.next_contact_on))
+  t.same(open((day) => day === today).map((p) => kinds.get(p.id)), ['conversation'], 'one path due today')
+  t.same(open((day) => day < today).map((p) => kinds.get(p.id)), ['conversation referral'], 'one path overdue, waiting for "did they start?"')
+  t.same(open((day) => day > today).map((p) => kinds.get(p.id)), ['referral started'], 'a referral that started')
+  t.same(paths.filter((p) => p.status === 'closed').map((p) => kinds.get(p.id)).filter(Boolean), ['referral trial completed'], 'one path completed')
+  const allSteps = await db.selectFrom('path_steps').innerJoin('contact_requests', 'contact_requests.id', 'path_steps.contact_request_id').select(['path_steps.on_day', 'path_steps.kind', 'path_steps.offer_id', 'path_steps.recorded_by', 'contact_requests.created_at', 'contact_requests.region_id']).execute()
+  t.ok(allSteps.every((s) => s.on_day <= today && s.on_day >= s.created_at.slice(0, 10)), 'every step between its request and today')
+  t.ok(allSteps.every((s) => s.recorded_by === bridgeId), 'recorded by the demo bridge figure')
+  const regionOffers = new Set((await db.selectFrom('offers').select(['id', 'region_id']).execute()).map((o) => `${o.region_id} ${o.id}`))
+  t.ok(allSteps.filter((s) => s.kind === 'referral').every((s) => s.offer_id !== null && regionOffers.has(`${s.region_id} ${s.offer_id}`)), 'referrals to offers of their region')
+  t.match(home.body, /<b>[1-9]\d*<\/b> vandaag te contacteren/, 'the start page counts paths due today')
+  t.match(home.body, /<b>[1-9]\d*<\/b> datum voor contact voorbij/, 'and overdue ones')
+  t.match(home.body, 'class="check-start"', 'and asks "did they start?"')
+
+  // The coordinator's digest subscriptions: ticked on their profile page.
+  const profile = await coordinator.get('/admin/profile')
+  t.equal(profile.statusCode, 200)
+  for (const region of [zuid!, westhoek!]) t.match(profile.body, new RegExp(`value="r${region.id}" checked`), `subscribed to the digest of ${region.slug}`)
 
   // Privacy: invented people at a reserved domain, recent enough for the region's retention.
   const contacts = await db.selectFrom('contact_requests').innerJoin('regions', 'regions.id', 'contact_requests.region_id').select(['contact_requests.name', 'contact_requests.contact_value', 'contact_requests.created_at', 'contact_requests.closed_at', 'regions.contact_max_age_days', 'regions.contact_days_after_close']).execute()
@@ -103,7 +133,7 @@ t.test('the demo seed fills offers, updates, follow-up in every state, quotes an
 t.test('running the extras again adds nothing; the same seed gives the same demo', async (t) => {
   const first = await demo(t)
   const before = await snapshot(first.db)
-  t.same(await seedDemoExtras(first.db, { now }), { offers: 0, updates: 0, contactRequests: 0, approvedQuotes: 0, locationRequests: 0 }, 'a second run adds nothing')
+  t.same(await seedDemoExtras(first.db, { now }), { offers: 0, updates: 0, contactRequests: 0, approvedQuotes: 0, locationRequests: 0, pathSteps: 0, digestSubscriptions: 0 }, 'a second run adds nothing')
   t.equal(await snapshot(first.db), before, 'and changes nothing')
 
   const second = await demo(t)
