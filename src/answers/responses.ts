@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { PreparedQuery } from '../db/prepared.ts'
-import type { AgeBand, Database, NewResponse, ThemeSource, TriedNew } from '../db/types.ts'
+import type { AgeBand, Database, NewResponse, ResponseTable, ThemeSource, TriedNew } from '../db/types.ts'
 import { newRecordKey } from './cell-key.ts'
 import { classify, type ThemeMatcher } from './classify.ts'
 import { applyStepOne, applyStepTwo, type RollupState } from './rollups.ts'
@@ -16,25 +16,12 @@ export function withRecordKey(answer: NewAnswer): NewResponse {
   return { ...answer, record_key: newRecordKey() }
 }
 
-/** Every column an answer can be inserted with; the ones a caller leaves out are bound as null (step as 1). */
-interface AnswerRow {
-  poster_id: number
-  region_id: number
-  partner_id: number
-  location_id: number
-  activity_id: number
-  created_at: string
-  updated_at: string | null
-  language: string
-  tried_new: TriedNew
-  liked: number | null
-  age_band: AgeBand | null
-  free_text: string | null
-  step: number
-  idempotency_key: string | null
-  record_key: number
-  assisted: number
-}
+/**
+ * Every column an answer can be inserted with, each bound by the prepared insert (the ones a
+ * caller leaves out are bound as null, step as 1): the table's insert type, id aside, so a
+ * new column of `responses` cannot be forgotten here.
+ */
+type AnswerRow = Required<Omit<Insertable<ResponseTable>, 'id'>>
 
 // The hot path's statements, compiled once per database (db/prepared.ts): one answer per
 // step-1 request, and the reads and writes of one step-2 amendment.

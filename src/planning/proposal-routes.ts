@@ -6,7 +6,7 @@ import { audit } from '../audit/log.ts'
 import { can } from '../auth/permissions.ts'
 import { listRegionUsers } from '../auth/users.ts'
 import type { Region } from '../db/types.ts'
-import { allow, currentUser, type FieldErrors, formBody, idSchema, NotFound, pageQuery, regionOf, renderStaffPage, staffLanguage } from '../staff/index.ts'
+import { allow, currentUser, type FieldErrors, fieldErrors, formBody, idSchema, NotFound, pageQuery, regionOf, renderStaffPage, staffLanguage } from '../staff/index.ts'
 import {
   acceptProposal,
   addCriterion,
@@ -68,11 +68,7 @@ export default async function proposalRoutes(app: FastifyInstance, options: Plan
     const region = regionOf(request)
     const user = allow(request, 'manage', { type: 'criteria', regionId: region.id })
     const parsed = criterionBody.safeParse(request.body)
-    if (!parsed.success) {
-      const errors: FieldErrors = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message as FieldErrors[string]
-      return criteriaPage(request, reply, region, { values: request.body, errors }, 422)
-    }
+    if (!parsed.success) return criteriaPage(request, reply, region, { values: request.body, errors: fieldErrors(parsed.error) }, 422)
     const id = await addCriterion(db, region.id, parsed.data.label, parsed.data.weight, user.id)
     await audit(db, { userId: user.id, action: 'criterion.create', resourceType: 'criterion', resourceId: id, regionId: region.id, detail: { weight: parsed.data.weight } })
     return reply.redirect(`/admin/regions/${region.id}/planning/criteria`, 303)
