@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { AgeBand } from '../db/types.ts'
-import { maxGraphemeCodePoints, measureText } from '../http/text-size.ts'
+import { ownWords } from '../answers/index.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 
 /**
@@ -8,18 +8,7 @@ import type { MessageKey } from '../i18n/i18n.ts'
  * the form is shown again; each issue's path names the field it belongs to.
  */
 
-export const maxFreeTextGraphemes = 280
-/**
- * The free text is also bounded in code points and bytes (see http/text-size.ts for why).
- * Four code points per character on average is what step 2's textarea already allows
- * (its maxlength is 4 × 280 UTF-16 units, and a code point is at least one unit), so no
- * text a browser lets through is refused; it leaves room for 280 flags or skin-toned emoji
- * (2 code points each) and for Arabic with shadda and vowel marks (about 2 on average).
- * 1,120 UTF-16 units are at most 3,360 UTF-8 bytes (3 bytes per unit in the BMP, 4 per
- * surrogate pair): that is the byte limit, and what one answer can cost in storage.
- */
-export const maxFreeTextCodePoints = 4 * maxFreeTextGraphemes
-export const maxFreeTextBytes = 3 * maxFreeTextCodePoints
+export { maxFreeTextBytes, maxFreeTextCodePoints, maxFreeTextGraphemes } from '../answers/index.ts'
 export const maxThemes = 3
 export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const satisfies readonly AgeBand[]
 
@@ -42,10 +31,6 @@ export const stepOneBody = z.object({
   website: z.unknown().optional(),
 })
 
-// C0 and C1 control characters other than tab and line breaks: never typed by a person,
-// and trouble in every CSV, PDF and log line that shows the text later.
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
-
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]))
 
 export const stepTwoBody = z.object({
@@ -63,19 +48,7 @@ export const stepTwoBody = z.object({
         .max(maxThemes, message('error.themes.too_many'))
         .transform((ids) => [...new Set(ids)]),
     ),
-  free_text: z
-    .string(message('error.free_text.invalid'))
-    .optional()
-    .transform((value) => value?.normalize('NFC').trim() ?? '')
-    .refine((value) => !controlCharacters.test(value), message('error.free_text.invalid'))
-    .superRefine((value, context) => {
-      const size = measureText(value)
-      if (size.graphemes > maxFreeTextGraphemes) context.addIssue({ code: 'custom', message: 'error.free_text.too_long' })
-      else if (size.longestGrapheme > maxGraphemeCodePoints || size.codePoints > maxFreeTextCodePoints || size.bytes > maxFreeTextBytes) {
-        context.addIssue({ code: 'custom', message: 'error.free_text.too_complex' })
-      }
-    })
-    .transform((value) => (value === '' ? null : value)),
+  free_text: ownWords.transform((value) => (value === '' ? null : value)),
   age_band: z
     .union([z.literal(''), z.enum(ageBands, message('error.age_band.invalid'))], message('error.age_band.invalid'))
     .optional()

@@ -80,6 +80,7 @@ export interface Database {
   location_requests: LocationRequestTable
   // 030 learning paths: path_steps, contact_requests.next_contact_on, retention_runs.notes
   path_steps: PathStepTable
+  path_questions: PathQuestionTable
   // 040_imports (issue 18: UiTdatabank and iCalendar imports)
   import_items: ImportItemTable
   import_places: ImportPlaceTable
@@ -636,6 +637,17 @@ export interface PathStepTable {
   recorded_at: string
   /** 0…255, random: referral counts are published through the cell-key table over key sums. */
   record_key: number
+}
+
+/** A question the person added to their own path through their private link (migration 049). Deleted with the contact details. */
+export interface PathQuestionTable {
+  id: Generated<number>
+  contact_request_id: number
+  text: string
+  language: string
+  /** The Brussels day it was asked. */
+  asked_on: string
+  asked_at: string
 }
 
 export interface ContactAttemptTable {

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import { z } from 'zod'
-import { addDays, localDay, newRecordKey } from '../answers/index.ts'
+import { addDays, localDay, maskContacts, newRecordKey } from '../answers/index.ts'
 import type { ContactOutcome, Database, PathStepKind } from '../db/types.ts'
 
 /**
@@ -124,6 +124,12 @@ export async function pathSteps(db: Kysely<Database>, requestId: number): Promis
   }))
 }
 
+/** The questions the person added through their own link, oldest first; the text masked as every staff view of free text is. */
+export async function pathQuestions(db: Kysely<Database>, requestId: number): Promise<{ onDay: string; text: string; language: string }[]> {
+  const rows = await db.selectFrom('path_questions').select(['asked_on', 'text', 'language']).where('contact_request_id', '=', requestId).orderBy('id').execute()
+  return rows.map((row) => ({ onDay: row.asked_on, text: maskContacts(row.text), language: row.language }))
+}
+
 /**
  * "Did they start?": the referral that is waiting for an answer, when the latest step of an
  * open path is a referral. It is asked on the request page and, once the next-contact date
@@ -242,18 +248,16 @@ export async function reopenPath(db: Kysely<Database>, regionId: number, request
 
 /**
  * Sets to null the notes of every request whose contact details are erased, whatever erased
- * them (retention, a withdrawal link, a data subject request). Keyed on `erased_at` rather
- * than on the ids a caller erased, so that a note missed by one run — a crash between two
- * statements — is caught by the next. Returns how many notes were erased.
+ * them (retention, a withdrawal link, a data subject request), and deletes the questions the
+ * person added through their link (migration 049). Keyed on `erased_at` rather than on the
+ * ids a caller erased, so that a note missed by one run — a crash between two statements —
+ * is caught by the next. Returns how many notes and questions were erased.
  */
 export async function eraseNotesOfErasedRequests(db: Kysely<Database>): Promise<number> {
-  const result = await db
-    .updateTable('path_steps')
-    .set({ note: null })
-    .where('note', 'is not', null)
-    .where('contact_request_id', 'in', (eb) => eb.selectFrom('contact_requests').select('id').where('erased_at', 'is not', null))
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+  const erased = (eb: ExpressionBuilder<Database, 'path_steps' | 'path_questions'>) => eb.selectFrom('contact_requests').select('id').where('erased_at', 'is not', null)
+  const notes = await db.updateTable('path_steps').set({ note: null }).where('note', 'is not', null).where('contact_request_id', 'in', erased).executeTakeFirst()
+  const questions = await db.deleteFrom('path_questions').where('contact_request_id', 'in', erased).executeTakeFirst()
+  return Number(notes.numUpdatedRows) + Number(questions.numDeletedRows)
 }
 
 export interface MatchingOffer {

@@ -11,7 +11,7 @@ import { formatPhone } from './contact-value.ts'
 import { languageNames } from './language-names.ts'
 import { listOffers } from './offers.ts'
 import { addDays, brusselsDay, localDay } from '../answers/index.ts'
-import { aYearAfter, matchingOffers, noteMaxLength, pathSteps, pendingStartCheck, startCheckDays, stepKinds } from './paths.ts'
+import { aYearAfter, matchingOffers, noteMaxLength, pathQuestions, pathSteps, pendingStartCheck, startCheckDays, stepKinds } from './paths.ts'
 import { claimRequest, closeRequest, contactDetails, findRequest, listQueue, logAttempt } from './queue.ts'
 
 const attemptResults = ['reached', 'no_answer', 'left_message', 'wrong_number'] as const
@@ -48,8 +48,9 @@ export async function requestPage(db: Kysely<Database>, request: FastifyRequest,
   if (contact !== undefined) {
     await audit(db, { userId: user.id, action: 'contact.view', resourceType: 'contact_request', resourceId: requestId, regionId: region.id })
   }
-  const steps = await pathSteps(db, requestId)
-  if (steps.some((step) => step.note !== null)) {
+  const [steps, questions] = await Promise.all([pathSteps(db, requestId), pathQuestions(db, requestId)])
+  // The person's later questions are their own words about themselves: viewed under the same entry as the notes.
+  if (steps.some((step) => step.note !== null) || questions.length > 0) {
     await audit(db, { userId: user.id, action: 'path.notes.view', resourceType: 'contact_request', resourceId: requestId, regionId: region.id })
   }
   const offers = (await listOffers(db, region.id)).filter((offer) => offer.archived === 0)
@@ -71,6 +72,7 @@ export async function requestPage(db: Kysely<Database>, request: FastifyRequest,
       },
       offers,
       steps,
+      questions,
       startCheck: open ? pendingStartCheck(steps) : undefined,
       matching,
       stepKinds,

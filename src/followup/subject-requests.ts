@@ -32,6 +32,8 @@ export interface SubjectRecord {
   attempts: { at: string; result: string }[]
   /** The learning path: the steps a bridge figure recorded, with their notes. */
   steps: { onDay: string; kind: string; offer: string | null; note: string | null; recordedAt: string }[]
+  /** The questions the person added later through their own link, in their words. */
+  laterQuestions: { askedOn: string; askedAt: string; language: string; text: string }[]
   answer: {
     createdAt: string
     language: string
@@ -98,6 +100,12 @@ export async function exportSubject(db: Kysely<Database>, input: string): Promis
       .orderBy('path_steps.on_day')
       .orderBy('path_steps.id')
       .execute()
+    const laterQuestions = await db
+      .selectFrom('path_questions')
+      .select(['asked_on as askedOn', 'asked_at as askedAt', 'language', 'text'])
+      .where('contact_request_id', '=', id)
+      .orderBy('id')
+      .execute()
     const themes = await db
       .selectFrom('response_themes')
       .innerJoin('themes', 'themes.id', 'response_themes.theme_id')
@@ -123,6 +131,7 @@ export async function exportSubject(db: Kysely<Database>, input: string): Promis
       },
       attempts,
       steps: steps.map((step) => ({ ...step, offer: step.offer ?? null })),
+      laterQuestions,
       answer: {
         createdAt: row.answered_at,
         language: row.language,

@@ -87,3 +87,87 @@ t.test('bad links: a token of the wrong shape or none at all is the same friendl
     t.notOk(res.statusCode >= 500)
   }
 })
+
+t.test('a person who comes back through their link adds a question to the same path; it reaches the bridge figure, reopens a closed path, and goes with the erasure', async (t) => {
+  const w = await ownPathWorld(t)
+  const db = w.database.db
+  const mine = await w.ask('nl', 'Ik wil leren naaien')
+  const theirs = await w.ask('nl', 'Fietsen herstellen')
+  const token = new URL(mine, 'http://x').searchParams.get('w')!
+  const requestId = (await db.selectFrom('contact_requests').innerJoin('responses', 'responses.id', 'contact_requests.response_id').select('contact_requests.id').where('responses.free_text', '=', 'Ik wil leren naaien').executeTakeFirstOrThrow()).id
+  const questions = () => db.selectFrom('path_questions').select(['text', 'language']).where('contact_request_id', '=', requestId).orderBy('id').execute()
+  const ask = (question: string, lang = 'nl', w1 = token) =>
+    w.app.inject({ method: 'POST', url: '/withdraw/question', headers: formHeaders, payload: form({ w: w1, lang, question }) })
+
+  const page = await w.app.inject({ method: 'GET', url: mine })
+  t.match(page.body, 'Nog een vraag?', 'the page offers to ask again')
+  t.match(page.body, '<textarea id="question" name="question"')
+
+  // Bad input: the page again, the message under the field, the text kept, nothing stored.
+  const empty = await ask('   ')
+  t.equal(empty.statusCode, 400)
+  t.match(empty.body, '<span class="error" id="question_error">Schrijf je vraag in het vak.</span>')
+  const long = await ask('a'.repeat(281))
+  t.equal(long.statusCode, 400)
+  t.match(long.body, 'Je tekst is te lang. Niet meer dan 280 tekens.')
+  t.match(long.body, `>${'a'.repeat(281)}</textarea>`, 'what they typed is kept')
+  const control = await ask('Frans\u0007 leren')
+  t.equal(control.statusCode, 400)
+  t.match(control.body, 'Je tekst bevat vreemde tekens.')
+  const zalgo = await ask(`a${'\u0301'.repeat(40)}`)
+  t.equal(zalgo.statusCode, 400)
+  t.match(zalgo.body, 'te veel tekens die op elkaar gestapeld zijn')
+  const forged = await ask('Frans leren', 'nl', 'A'.repeat(43))
+  t.equal(forged.statusCode, 404)
+  t.match(forged.body, 'Deze link werkt niet')
+  t.same(await questions(), [], 'nothing stored for refused input')
+
+  // A question: stored on this path, shown to the person, due today for the bridge figure.
+  const sent = await ask('Ik wil ook Frans leren. Mail me: jan@voorbeeld.be')
+  t.equal(sent.statusCode, 303)
+  t.equal(sent.headers.location, `/withdraw?w=${token}&lang=nl&sent=1`)
+  const after = await w.app.inject({ method: 'GET', url: String(sent.headers.location) })
+  t.match(after.body, 'Je vraag is verstuurd. Je brugfiguur neemt contact met je op.')
+  t.match(after.body, 'Wat je later vroeg')
+  t.match(after.body, 'Ik wil ook Frans leren.')
+  t.same(await questions(), [{ text: 'Ik wil ook Frans leren. Mail me: jan@voorbeeld.be', language: 'nl' }])
+  t.notMatch((await w.app.inject({ method: 'GET', url: theirs })).body, 'Frans leren', 'not on another person’s path')
+  const request = await db.selectFrom('contact_requests').select(['status', 'next_contact_on']).where('id', '=', requestId).executeTakeFirstOrThrow()
+  t.equal(request.next_contact_on, localDay(), 'the path is due today')
+  t.equal(request.status, 'new', 'an unclaimed request stays in the queue')
+
+  // The bridge figure sees it on the request page, masked like every free text there, and the view is audited.
+  const bridge = await w.signIn('bridge', [w.a.regionId])
+  const url = `/admin/regions/${w.a.regionId}/followup/${requestId}`
+  const staff = await bridge.get(url)
+  t.match(staff.body, 'Later gevraagd, via de eigen link')
+  t.match(staff.body, 'Ik wil ook Frans leren. Mail me: [e-mail]')
+  t.notMatch(staff.body, 'jan@voorbeeld.be')
+  const audited = await db.selectFrom('audit_log').select('action').where('resource_id', '=', requestId).where('action', '=', 'path.notes.view').execute()
+  t.equal(audited.length, 1, 'the view of the person’s words is in the audit log')
+
+  // A closed path is open again when the person asks: with its bridge figure, its steps kept.
+  t.equal((await bridge.post(`${url}/steps`, { kind: 'completed', on_day: localDay() })).statusCode, 303)
+  t.equal((await db.selectFrom('contact_requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status, 'closed')
+  t.equal((await ask('Nu wil ik ook leren fietsen', 'ar')).statusCode, 303)
+  const reopened = await db.selectFrom('contact_requests').select(['status', 'claimed_by', 'outcome', 'closed_at', 'next_contact_on']).where('id', '=', requestId).executeTakeFirstOrThrow()
+  t.equal(reopened.status, 'claimed', 'open again')
+  t.ok(reopened.claimed_by !== null, 'with the bridge figure who walked with them')
+  t.equal(reopened.outcome, null)
+  t.equal(reopened.closed_at, null)
+  t.equal(reopened.next_contact_on, localDay())
+  t.equal((await db.selectFrom('path_steps').select('id').where('contact_request_id', '=', requestId).execute()).length, 1, 'the steps stay')
+  t.equal((await questions())[1]?.language, 'ar', 'the language they asked in')
+
+  // Five a day per link: a forwarded link cannot fill the bridge figure's list.
+  for (let i = 3; i <= 5; i++) t.equal((await ask(`Vraag ${i}`)).statusCode, 303)
+  const sixth = await ask('Vraag 6')
+  t.equal(sixth.statusCode, 429)
+  t.match(sixth.body, 'Je stelde vandaag al 5 vragen.')
+  t.equal((await questions()).length, 5)
+
+  // Stop and erase: the questions go with the contact details, and the link with them.
+  t.equal((await w.app.inject({ method: 'POST', url: '/withdraw', headers: formHeaders, payload: form({ w: token, lang: 'nl' }) })).statusCode, 200)
+  t.same(await questions(), [], 'the person’s questions are erased with the rest')
+  t.equal((await ask('Nog iets')).statusCode, 404, 'an erased link adds nothing')
+})

@@ -64,6 +64,12 @@ async function note(db: Kysely<Database>, responseId: number, text: string) {
     .execute()
 }
 
+/** A question the person added through their own link (migration 049). */
+async function laterQuestion(db: Kysely<Database>, responseId: number, text: string) {
+  const request = await db.selectFrom('contact_requests').select('id').where('response_id', '=', responseId).executeTakeFirstOrThrow()
+  await db.insertInto('path_questions').values({ contact_request_id: request.id, text, language: 'nl', asked_on: '2027-01-01', asked_at: ago(60) }).execute()
+}
+
 t.test('retention erases exactly what is due, per region, and keeps the answers', async (t) => {
   const database = await testDatabase(t)
   const db = database.db
@@ -122,7 +128,10 @@ t.test('erased contact details and free text leave no bytes in the SQLite file o
   const email = 'kanarie.wis@voorbeeld.be'
   const text = 'KANARIE-VRIJE-TEKST-5529'
   const pathNote = 'KANARIE-TRAJECTNOTITIE-8841: belt liever na vijven'
-  await note(db, await contact(db, fixture, ago(100), phone), pathNote)
+  const question = 'KANARIE-EIGEN-VRAAG-6612: ook Frans leren'
+  const noted = await contact(db, fixture, ago(100), phone)
+  await note(db, noted, pathNote)
+  await laterQuestion(db, noted, question)
   await contact(db, fixture, ago(100), email)
   await response(db, fixture, ago(800), text)
   // Plenty of other rows around them, as in a real database.
@@ -131,13 +140,13 @@ t.test('erased contact details and free text leave no bytes in the SQLite file o
   const path = sqlitePath(database.url)
   const bytes = () => Buffer.concat([readFileSync(path), existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`) : Buffer.alloc(0)])
   await checkpoint(database.sqlite)
-  for (const canary of [phone, email, text, pathNote]) t.ok(bytes().includes(canary), `before: ${canary} is in the file (the test can see it)`)
+  for (const canary of [phone, email, text, pathNote, question]) t.ok(bytes().includes(canary), `before: ${canary} is in the file (the test can see it)`)
 
   const counts = await runRetention(db, now)
-  t.same(counts, { contactsAfterClose: 0, contactsMaxAge: 2, freeTexts: 1, notes: 1 })
+  t.same(counts, { contactsAfterClose: 0, contactsMaxAge: 2, freeTexts: 1, notes: 2 }, 'notes: the bridge figure’s note and the person’s later question')
   await checkpoint(database.sqlite)
   t.equal(readFileSync(`${path}-wal`).length, 0, 'the WAL is truncated')
-  for (const canary of [phone, email, text, pathNote]) t.notOk(bytes().includes(canary), `after: ${canary} is gone from the bytes`)
+  for (const canary of [phone, email, text, pathNote, question]) t.notOk(bytes().includes(canary), `after: ${canary} is gone from the bytes`)
   t.ok(bytes().includes('gewone tekst 199'), 'the other rows are still there')
 })
 
@@ -158,29 +167,33 @@ t.test('on PostgreSQL, after VACUUM the table files hold neither the contact det
   const fixture = await seedPoster(database)
   const phone = '+32470987124'
   const pathNote = 'KANARIE-PG-TRAJECTNOTITIE-3317'
-  await note(db, await contact(db, fixture, ago(100), phone), pathNote)
+  const question = 'KANARIE-PG-EIGEN-VRAAG-2290'
+  const noted = await contact(db, fixture, ago(100), phone)
+  await note(db, noted, pathNote)
+  await laterQuestion(db, noted, question)
   for (let i = 0; i < 100; i++) await note(db, await contact(db, fixture, ago(1), `+3247010${String(i).padStart(4, '0')}`), `gewone notitie ${i}`)
 
   const dataDirectory = (await sql<{ data_directory: string }>`show data_directory`.execute(db)).rows[0]!.data_directory
   const files = async () => {
     const rows = await sql<{ path: string | null }>`
       select pg_relation_filepath(c.oid) as path from pg_class c
-      where c.oid in ('contact_requests'::regclass, 'path_steps'::regclass)
-         or c.oid in (select reltoastrelid from pg_class where oid in ('contact_requests'::regclass, 'path_steps'::regclass))`.execute(db)
+      where c.oid in ('contact_requests'::regclass, 'path_steps'::regclass, 'path_questions'::regclass)
+         or c.oid in (select reltoastrelid from pg_class where oid in ('contact_requests'::regclass, 'path_steps'::regclass, 'path_questions'::regclass))`.execute(db)
     return rows.rows.map((row) => row.path).filter((path): path is string => path !== null)
   }
   const bytes = async () => {
     await sql`checkpoint`.execute(db)
     return Buffer.concat((await files()).map((file) => (existsSync(`${dataDirectory}/${file}`) ? readFileSync(`${dataDirectory}/${file}`) : Buffer.alloc(0))))
   }
-  for (const canary of [phone, pathNote]) t.ok((await bytes()).includes(canary), `before: ${canary} is in the table files (the test can see them)`)
+  for (const canary of [phone, pathNote, question]) t.ok((await bytes()).includes(canary), `before: ${canary} is in the table files (the test can see them)`)
 
   const counts = await runRetention(db, now)
-  t.match(counts, { contactsMaxAge: 1, notes: 1 })
+  t.match(counts, { contactsMaxAge: 1, notes: 2 })
   await sql`vacuum contact_requests`.execute(db)
   await sql`vacuum path_steps`.execute(db)
+  await sql`vacuum path_questions`.execute(db)
   const after = await bytes()
-  for (const canary of [phone, pathNote]) t.notOk(after.includes(canary), `after VACUUM: ${canary} is gone from the table files`)
+  for (const canary of [phone, pathNote, question]) t.notOk(after.includes(canary), `after VACUUM: ${canary} is gone from the table files`)
   t.ok(after.includes('gewone notitie 99'), 'the other rows are still there')
 })
 
