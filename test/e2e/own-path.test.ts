@@ -8,8 +8,8 @@ import { axeViolations, launchBrowser, screenshot } from './browser.ts'
 
 /**
  * The person's own path page (the private link of the thank-you page) on a phone, in Dutch
- * and in Arabic, with two steps and a referral: axe-core's WCAG 2.2 A/AA rules, no sideways
- * scrolling; screenshots in test/artifacts/own-path-*.png.
+ * and in Arabic, with two steps and a referral, and a new question sent from it: axe-core's
+ * WCAG 2.2 A/AA rules, no sideways scrolling; screenshots in test/artifacts/own-path-*.png.
  */
 
 let browser: Browser
@@ -41,5 +41,13 @@ t.test('the own path page on a phone, nl and ar', { skip: !existsSync('/usr/bin/
     t.ok(sideways <= 0, `${lang}: no sideways scrolling (${sideways}px)`)
     await screenshot(page, `own-path-${lang}`)
   }
+
+  // The person comes back with a new question: typed and sent on the phone, confirmed on the same page.
+  await page.locator('#question').fill('وأريد أيضًا أن أتعلم الهولندية')
+  await Promise.all([page.waitForURL(/sent=1/), page.locator('#question').locator('xpath=ancestor::form').locator('button').click()])
+  t.match(await page.locator('[role=status]').innerText(), 'أُرسل سؤالك')
+  t.match(await page.locator('main').innerText(), 'وأريد أيضًا أن أتعلم الهولندية')
+  t.same((await axeViolations(page)).map((v) => v.id), [], 'ar, after asking: no axe violations')
+  await screenshot(page, 'own-path-ar-asked')
   await context.close()
 })
