@@ -32,8 +32,15 @@ t.test('instances racing for a lease: exactly one wins', async (t) => {
 t.test('runExclusively skips while another instance runs the job, and releases after', async (t) => {
   const database = await testDatabase(t)
   let release!: () => void
-  const first = runExclusively(database.db, 'export', 'a', 60_000, () => new Promise<void>((resolve) => (release = resolve)))
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  let started!: () => void
+  const running = new Promise<void>((resolve) => (started = resolve))
+  const first = runExclusively(database.db, 'export', 'a', 60_000, () => {
+    started()
+    return new Promise<void>((resolve) => (release = resolve))
+  })
+  // Until a holds the lease and runs: not a fixed wait, which a loaded PostgreSQL outlasted
+  // (b took the lease first, and the test failed in CI).
+  await running
   t.equal(await runExclusively(database.db, 'export', 'b', 60_000, async () => {
     t.fail('must not run')
   }), 'skipped')
