@@ -41,9 +41,15 @@ export async function axeViolations(page: Page, disabledRules: string[] = []): P
 
 export const artifacts = join(import.meta.dirname, '..', 'artifacts')
 
-/** A full-page PNG at test/artifacts/<name>.png; a name may hold folders (`walks/admin-audit-390`). */
+/**
+ * A full-page PNG at test/artifacts/<name>.png; a name may hold folders (`walks/admin-audit-390`).
+ * CI's short configuration (TEST_PROFILE=short) takes none: nobody looks at a clean clone's
+ * artifacts, and encoding some 300 full pages as PNG was CPU time every CI run paid for. The
+ * page is still rendered and checked; a plain `npm test` (or `npm run screenshots`) writes them.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifacts, `${name}.png`)
+  if (process.env.TEST_PROFILE === 'short') return path
   mkdirSync(dirname(path), { recursive: true })
   await page.screenshot({ path, fullPage: true })
   return path

@@ -132,7 +132,7 @@ t.test('a bridge figure\'s start page, the queue and the moderation list at phon
   // The whole page, and what the first screen shows (a long list makes the whole page hard to look at).
   const shots = async (page: Page, name: string) => {
     await screenshot(page, name)
-    await page.screenshot({ path: join(artifacts, `${name}-screen.png`) })
+    if (process.env.TEST_PROFILE !== 'short') await page.screenshot({ path: join(artifacts, `${name}-screen.png`) })
   }
   for (const [width, viewport] of widths) {
     const context = await browser.newContext({ viewport, locale: 'nl', ...(width === 'phone' ? { isMobile: true, hasTouch: true } : {}) })
