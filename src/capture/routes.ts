@@ -22,6 +22,7 @@ import {
   contactRequestRow,
   goodMoments,
   languageFromName,
+  mailPathLink,
   newWithdrawalToken,
   offersForResponse,
   parseContactForm,
@@ -340,6 +341,12 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         return true
       })
       if (!stored) return expiredToken(request, reply, lang)
+      // The private link by e-mail too, when a mail server is configured and the person chose
+      // e-mail (path-link-mail.ts): beside the response, which does not wait for it.
+      if (withdrawal && contact.kind === 'request' && contact.input.channel === 'email' && app.config.smtpUrl !== undefined) {
+        const link = `${options.publicBaseUrl.replace(/\/$/, '')}/withdraw?${new URLSearchParams({ w: withdrawal.token, lang })}`
+        void mailPathLink(app.config, { to: contact.input.value, language: lang, regionName: poster.regionName, link }, request.log)
+      }
       if (mode.name === 'kiosk') {
         // The kiosk's thank-you page is this response itself, not a redirect: a redirect
         // would need the page's state (this answer's offers, "someone will contact you") to

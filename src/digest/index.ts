@@ -12,7 +12,7 @@ import digestRoutes from './routes.ts'
 import profileRoutes from './profile-routes.ts'
 import unsubscribeRoutes from './unsubscribe-routes.ts'
 import digestMailingSchedule from './schedule.ts'
-import { smtpTarget } from './smtp.ts'
+import { smtpTarget } from '../ops/smtp.ts'
 
 export interface DigestFeatureOptions {
   publicBaseUrl: string
@@ -70,4 +70,3 @@ export interface DigestMailingOptions {
 }
 
 export { runDigestMailing, type MailingReport, type MailingSettings, sentCounts } from './mailing.ts'
-export { smtpTarget } from './smtp.ts'

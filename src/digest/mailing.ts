@@ -10,7 +10,7 @@ import type { Lease } from '../ops/job-lease.ts'
 import { periodName } from '../partners/index.ts'
 import { type Digest, type DigestMonth, lastCompleteMonth, loadDigest } from './digest.ts'
 import { staffMember } from './feeds.ts'
-import { deliver, type SmtpTarget } from './smtp.ts'
+import { deliver, type SmtpTarget } from '../ops/smtp.ts'
 import { digestHtml, digestText, escapeHtml } from './summary.ts'
 import { mailLanguages, scopeKey } from './subscriptions.ts'
 
@@ -27,7 +27,7 @@ import { mailLanguages, scopeKey } from './subscriptions.ts'
  * 2. **Send** the month's rows that are pending, or due for a retry. Each row is claimed by a
  *    conditional update (pending|retry → sending) before a single byte goes out, so even two
  *    instances whose leases overlapped (one lease expired mid-run) cannot both send it. What
- *    happens next depends only on `deliver()`'s outcome (src/digest/smtp.ts):
+ *    happens next depends only on `deliver()`'s outcome (src/ops/smtp.ts):
  *    - sent → 'sent';
  *    - retry (refused, timed out or dropped before the message was handed over: the server
  *      does not have it) → 'retry', tried again `retryAfterMs × attempts` later, at most

@@ -36,6 +36,7 @@ export { default as retentionSchedule, type RetentionScheduleOptions } from './r
 // The contact question on the citizen form (capture).
 export { assistedConsentText, consentText, contactRequestRow, goodMoments, languageFromName, newWithdrawalToken, parseContactForm, withdrawalTokenPattern } from './contact-form.ts'
 export { offersForResponse, upsertContactRequest } from './queries.ts'
+export { mailPathLink } from './path-link-mail.ts'
 
 // The bridge figure's start page (admin's /admin): their claimed and the unclaimed requests.
 export { bridgeWorklist, type Worklist, type WorklistItem } from './worklist.ts'

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import t from 'tap'
 import { SMTPServer } from 'smtp-server'
-import { deliver, smtpTarget } from '../../src/digest/smtp.ts'
-import { scripted } from './smtp-servers.ts'
+import { deliver, smtpTarget } from '../../src/ops/smtp.ts'
+import { scripted } from '../digest/smtp-servers.ts'
 
 /**
  * One message over SMTP against real servers on loopback: smtp-server for a delivery and a
