@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { type Amendment, insertWholeAnswer } from '../answers/index.ts'
+import { type Amendment, insertWholeAnswer, isChildAgeBand } from '../answers/index.ts'
 import { audit } from '../audit/log.ts'
 import type { Region } from '../db/types.ts'
 import { assistedConsentText, contactRequestRow, goodMoments, newWithdrawalToken, parseContactForm, upsertContactRequest } from '../followup/index.ts'
@@ -90,6 +90,8 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
     }
     // Children's posters never take contact details, on paper or at a desk.
     if (place?.audience === 'children' && contact.kind !== 'none') errors.contact_name = 'admin.assisted.contact.children'
+    // The desk form offers the general bands; a child's band is only ever a children's poster's.
+    if (parsed.success && isChildAgeBand(parsed.data.age_band) && place?.audience !== 'children') errors.age_band = 'error.age_band.invalid'
     if (!parsed.success || place === undefined || contact.kind === 'invalid' || Object.keys(errors).length > 0) {
       return renderForm(request, reply, region, places, body, errors)
     }
@@ -97,7 +99,8 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
     const stamp = now().toISOString()
     const amendment: Amendment = {
       liked: parsed.data.liked,
-      ageBand: parsed.data.age_band,
+      ageBand: isChildAgeBand(parsed.data.age_band) ? null : parsed.data.age_band,
+      childAgeBand: isChildAgeBand(parsed.data.age_band) ? parsed.data.age_band : null,
       freeText: parsed.data.free_text,
       themeIds: parsed.data.themes,
       matcher: await app.posterDirectory.regionMatcher(region.id),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { AgeBand } from '../db/types.ts'
+import { ageBands, childAgeBands } from '../answers/index.ts'
 import { maxGraphemeCodePoints, measureText } from '../http/text-size.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 
@@ -21,7 +21,7 @@ export const maxFreeTextGraphemes = 280
 export const maxFreeTextCodePoints = 4 * maxFreeTextGraphemes
 export const maxFreeTextBytes = 3 * maxFreeTextCodePoints
 export const maxThemes = 3
-export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const satisfies readonly AgeBand[]
+export { ageBands }
 
 export const codeParams = z.object({ code: z.string().max(64) })
 export const tokenQuery = z.object({ t: z.string().max(64).optional(), lang: z.string().max(16).optional() })
@@ -76,8 +76,9 @@ export const stepTwoBody = z.object({
       }
     })
     .transform((value) => (value === '' ? null : value)),
+  // Any known band, adult or child: whether this poster's form offers it is checked in the route.
   age_band: z
-    .union([z.literal(''), z.enum(ageBands, message('error.age_band.invalid'))], message('error.age_band.invalid'))
+    .union([z.literal(''), z.enum([...ageBands, ...childAgeBands], message('error.age_band.invalid'))], message('error.age_band.invalid'))
     .optional()
     .transform((value) => (value ? value : null)),
 })
