@@ -123,7 +123,7 @@ t.test('a forged answer with an adult theme or band on a children’s poster (or
   const [adultTheme] = await themeIdsOf(ctx, kids.regionId, 'general')
   const [childTheme] = await themeIdsOf(ctx, kids.regionId, 'children')
 
-  const cases = [
+  const cases: { poster: typeof kids; lang: string; fields: Record<string, string>; field: string | null; message: string | null }[] = [
     { poster: kids, lang: 'nl', fields: { themes: String(adultTheme!.id) }, field: 'themes', message: 'Kies een onderwerp uit de lijst.' },
     { poster: kids, lang: 'en', fields: { themes: String(adultTheme!.id) }, field: 'themes', message: 'Choose a topic from the list.' },
     { poster: kids, lang: 'nl', fields: { age_band: '25_44' }, field: 'age_band', message: 'Kies een leeftijd uit de lijst.' },
