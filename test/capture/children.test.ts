@@ -216,4 +216,16 @@ t.test('a region edits a children’s theme and its keyword classifies a child�
   const grown = await database.db.selectFrom('responses').select('id').where('poster_id', '=', adults.posterId).where('step', '=', 2).executeTakeFirstOrThrow()
   const grownThemes = await database.db.selectFrom('response_themes').select('theme_id').where('response_id', '=', grown.id).execute()
   t.notOk(grownThemes.some((row) => row.theme_id === koken.id), 'an adult’s text never lands on a children’s theme')
+
+  // The coordinator's texts page reads each text with its own list's keywords and offers that list.
+  const texts = await coordinator.get(`/admin/regions/${kids.regionId}/texts?show=all`)
+  t.equal(texts.statusCode, 200)
+  const item = (id: number) => texts.body.slice(texts.body.indexOf(`id="text-${id}"`), texts.body.indexOf('</form>', texts.body.indexOf(`id="text-${id}"`)))
+  const childItem = item(child.id)
+  t.match(childItem, 'Bouwen en proefjes', 'the child’s text: its children’s theme')
+  t.match(childItem, '<span>Koken</span>', 'the children’s themes are offered to correct it')
+  t.notMatch(childItem, 'Digitale vaardigheden', 'and no general theme')
+  const grownItem = item(grown.id)
+  t.match(grownItem, 'Digitale vaardigheden', 'the adult’s text: the general themes are offered')
+  t.notMatch(grownItem, '<span>Koken</span>', 'and no children’s theme')
 })
