@@ -126,7 +126,7 @@ export const demoRegions: DemoRegion[] = [
         hour: 14,
         every: 2,
         perSession: 1.6,
-        themes: { digitaal: 6, 'wetenschap-techniek': 4, media: 2, 'kunst-muziek': 1 },
+        themes: { 'kinderen-computers-robots': 7, 'kinderen-bouwen-knutselen': 3, 'kinderen-tekenen-schilderen': 1 },
       },
       {
         partner: 'Cultuurcentrum Tongeren',
@@ -223,7 +223,7 @@ export const demoRegions: DemoRegion[] = [
         every: 1,
         perSession: 2.2,
         months: [7, 8],
-        themes: { 'ambacht-maken': 5, 'kunst-muziek': 4, 'natuur-tuin': 2 },
+        themes: { 'kinderen-bouwen-knutselen': 6, 'kinderen-tekenen-schilderen': 4, 'kinderen-natuur-dieren': 2 },
         status: 'paused',
       },
       {
@@ -316,7 +316,7 @@ export const demoRegions: DemoRegion[] = [
         hour: 14,
         every: 1,
         perSession: 1.2,
-        themes: { 'wetenschap-techniek': 5, digitaal: 5, 'ambacht-maken': 2 },
+        themes: { 'kinderen-computers-robots': 6, 'kinderen-bouwen-knutselen': 4 },
       },
       {
         partner: 'Hopboerderij Hommelhof',
@@ -414,7 +414,7 @@ export const demoRegions: DemoRegion[] = [
         hour: 15,
         every: 1,
         perSession: 1.0,
-        themes: { 'lezen-schrijven-rekenen': 4, 'kunst-muziek': 3, 'ambacht-maken': 3, talen: 1 },
+        themes: { 'kinderen-lezen-verhalen': 6, 'kinderen-bouwen-knutselen': 3, 'kinderen-tekenen-schilderen': 2 },
       },
     ],
   },

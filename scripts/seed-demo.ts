@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import { createActivity, createLocation, createPartner, createRegion } from '../src/admin/queries.ts'
-import type { AgeBand, Audience, Database, NewResponse, PosterStatus, TriedNew } from '../src/db/types.ts'
+import type { AgeBand, Audience, ChildAgeBand, Database, NewResponse, PosterStatus, TriedNew } from '../src/db/types.ts'
 import { createPoster, setPosterStatus } from '../src/posters/queries.ts'
-import { listVisibleThemes } from '../src/themes/queries.ts'
+import { listVisibleThemes, themeAudienceOf } from '../src/themes/queries.ts'
 import { type DemoActivity, type DemoRegion, type DemoText, demoRegions, freeTexts, generalTexts, textTails } from './seed-demo-data.ts'
-import { classify, compileThemes, newRecordKey, rebuildRollups, storeTextThemes } from '../src/answers/index.ts'
+import { childBandRollup, classify, compileThemes, newRecordKey, rebuildRollups, storeTextThemes } from '../src/answers/index.ts'
 
 /**
  * Seeds the demo world (scripts/seed-demo-data.ts) and a chosen number of plausible
@@ -91,8 +91,10 @@ const triedNewByAudience: Record<Audience, [TriedNew, number][]> = {
   all: [['yes', 50], ['a_bit', 32], ['no', 18]],
 }
 
-const ageByAudience: Record<Audience, [AgeBand, number][]> = {
-  children: [['under_12', 85], ['12_17', 15]],
+/** A children's poster asks for the children's bands (each stored as 'under_12' in age_band, its own value beside it). */
+const childAges: [ChildAgeBand, number][] = [['under_8', 25], ['8_9', 35], ['10_11', 40]]
+
+const ageByAudience: Record<Exclude<Audience, 'children'>, [AgeBand, number][]> = {
   youth: [['12_17', 55], ['18_24', 45]],
   seniors: [['65_plus', 70], ['45_64', 30]],
   adults: [['18_24', 12], ['25_44', 45], ['45_64', 33], ['65_plus', 10]],
@@ -126,8 +128,10 @@ interface Session {
 interface RegionIds {
   id: number
   spec: DemoRegion
-  /** theme slug → id */
+  /** theme slug → id: the general list */
   themes: Map<string, number>
+  /** theme slug → id: the children's list, the only one children's posters offer */
+  childThemes: Map<string, number>
 }
 
 interface ActivityIds {
@@ -157,8 +161,9 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions = {}):
   for (const spec of demoRegions) {
     const regionId = await createRegion(db, { slug: spec.slug, name: spec.name, contactLine: spec.contactLine })
     summary.regions.push({ id: regionId, slug: spec.slug, name: spec.name })
-    const themes = new Map((await listVisibleThemes(db, regionId)).map((theme) => [theme.slug, theme.id]))
-    const region: RegionIds = { id: regionId, spec, themes }
+    const themes = new Map((await listVisibleThemes(db, regionId, 'general')).map((theme) => [theme.slug, theme.id]))
+    const childThemes = new Map((await listVisibleThemes(db, regionId, 'children')).map((theme) => [theme.slug, theme.id]))
+    const region: RegionIds = { id: regionId, spec, themes, childThemes }
     regions.push(region)
 
     const partners = new Map<string, number>()
@@ -218,10 +223,20 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions = {}):
 
   // What the answer route does as each answer comes in: free text classified with the
   // region's keywords, and the dashboard rollups. Here once, for the seeded regions.
+  // A child's text is matched against the children's keywords, everyone else's against the general ones.
   for (const regionId of regionIds) {
-    const matcher = compileThemes(await listVisibleThemes(db, regionId))
-    const texts = await db.selectFrom('responses').select(['id', 'free_text']).where('region_id', '=', regionId).where('free_text', 'is not', null).execute()
-    for (const text of texts) await storeTextThemes(db, text.id, classify(text.free_text!, matcher))
+    const matchers = {
+      general: compileThemes(await listVisibleThemes(db, regionId, 'general')),
+      children: compileThemes(await listVisibleThemes(db, regionId, 'children')),
+    }
+    const texts = await db
+      .selectFrom('responses')
+      .innerJoin('activities', 'activities.id', 'responses.activity_id')
+      .select(['responses.id', 'responses.free_text', 'activities.audience'])
+      .where('responses.region_id', '=', regionId)
+      .where('responses.free_text', 'is not', null)
+      .execute()
+    for (const text of texts) await storeTextThemes(db, text.id, classify(text.free_text!, matchers[themeAudienceOf(text.audience)]))
     await rebuildRollups(db, regionId)
   }
   return summary
@@ -306,17 +321,24 @@ function makeResponse(random: Random, session: Session, periodStart: number, end
     const liked = triedNew === 'no' ? [4, 8, 22, 36, 30] : [2, 4, 12, 36, 46]
     row.liked = pickWeighted(random, liked.map((weight, i) => [i + 1, weight] as const))
   }
-  if (random() < 0.75) row.age_band = pickWeighted(random, ageByAudience[spec.audience])
+  if (random() < 0.75) {
+    if (spec.audience === 'children') {
+      row.child_age_band = pickWeighted(random, childAges)
+      row.age_band = childBandRollup
+    } else row.age_band = pickWeighted(random, ageByAudience[spec.audience])
+  }
 
   const slugs = chooseThemes(random, region, spec, t)
   if (random() < (spec.audience === 'children' ? 0.25 : 0.35)) row.free_text = freeText(random, spec.audience, language, slugs, t)
-  return { row, themeIds: slugs.map((slug) => region.themes.get(slug)!).filter((id) => id !== undefined) }
+  const list = spec.audience === 'children' ? region.childThemes : region.themes
+  return { row, themeIds: slugs.map((slug) => list.get(slug)!).filter((id) => id !== undefined) }
 }
 
 /** 0–3 distinct themes, weighted by what fits the activity and by the region's trends. */
 function chooseThemes(random: Random, region: RegionIds, spec: DemoActivity, t: number): string[] {
   const howMany = pickWeighted(random, [[0, 20], [1, 45], [2, 25], [3, 10]] as const)
-  const weights: [string, number][] = [...region.themes.keys()].map((slug) => {
+  const list = spec.audience === 'children' ? region.childThemes : region.themes
+  const weights: [string, number][] = [...list.keys()].map((slug) => {
     const factor = trend(region.spec.trends[slug] ?? 1, t)
     const base = (0.25 + (spec.themes[slug] ?? 0)) * factor
     // A growing need shows up at every activity, not only where it already was strong.

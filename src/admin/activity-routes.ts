@@ -58,7 +58,7 @@ export default async function activityRoutes(app: FastifyInstance) {
   async function suggestion(region: Region, body: Body) {
     const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '')
     const chosen = ([] as string[]).concat(body.themes ?? []).filter((id) => /^\d{1,9}$/.test(id)).map(Number)
-    const found = suggestSupplyThemes(await listThemes(db, region.id), text('title'), text('description'))
+    const found = suggestSupplyThemes(await listThemes(db, region.id), text('title'), text('description'), text('audience') === 'children' ? 'children' : 'all')
     const { ticked, suggested } = withSuggestions(chosen, found)
     return { values: { ...body, themes: ticked.map(String) }, suggested: Object.fromEntries([...suggested].map(([id, matched]) => [String(id), matched])), suggestedNone: found.length === 0 }
   }

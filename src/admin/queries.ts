@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { ActivityState, Audience, Database, Poster } from '../db/types.ts'
+import type { ActivityState, Audience, Database, Poster, ThemeAudience } from '../db/types.ts'
 import { seedDefaultThemes } from '../themes/index.ts'
 import { createPoster } from '../posters/index.ts'
 import { inScope } from '../auth/permissions.ts'
@@ -287,6 +287,8 @@ export function findTheme(db: Kysely<Database>, regionId: number, themeId: numbe
 
 export interface ThemeInput {
   slug: string
+  /** The list the theme is on; a new theme without one is general, an edit without one keeps it. */
+  audience?: ThemeAudience | undefined
   icon: string | null
   labels: Record<string, string>
   keywords: Record<string, string[]>
@@ -306,6 +308,7 @@ export async function createTheme(db: Kysely<Database>, regionId: number, input:
       position: input.position,
       hidden: input.hidden ? 1 : 0,
       created_at: now(),
+      audience: input.audience ?? 'general',
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -321,6 +324,7 @@ export async function updateTheme(db: Kysely<Database>, regionId: number, themeI
       keywords: JSON.stringify(input.keywords),
       position: input.position,
       hidden: input.hidden ? 1 : 0,
+      ...(input.audience !== undefined ? { audience: input.audience } : {}),
     })
     .where('region_id', '=', regionId)
     .where('id', '=', themeId)

@@ -29,16 +29,17 @@ import {
   updateTheme,
 } from './queries.ts'
 import { listLocationRequests, openLocationRequestCounts } from './location-requests.ts'
-import { inviteBody, locationBody, partnerBody, regionUpdateBody, slugify, themeBody } from './schemas.ts'
+import { inviteBody, locationBody, partnerBody, regionUpdateBody, slugify, themeAudiences, themeBody } from './schemas.ts'
 
 type Body = FormFields
 type Errors = FieldErrors
 
 /** A theme row as the form's fields. */
-function themeValues(theme: { labels: string; keywords: string; icon: string | null; position: number; hidden: number }) {
+function themeValues(theme: { labels: string; keywords: string; icon: string | null; position: number; hidden: number; audience: string }) {
   const labels = JSON.parse(theme.labels) as Record<string, string>
   const keywords = JSON.parse(theme.keywords) as Record<string, string[]>
   return {
+    audience: theme.audience,
     label_nl: labels.nl ?? '',
     label_fr: labels.fr ?? '',
     label_en: labels.en ?? '',
@@ -57,6 +58,7 @@ function themeInput(data: ReturnType<typeof themeBody.parse>) {
   if (data.label_fr) labels.fr = data.label_fr
   if (data.label_en) labels.en = data.label_en
   return {
+    audience: data.audience,
     icon: data.icon,
     labels,
     keywords: { nl: data.keywords_nl, fr: data.keywords_fr, en: data.keywords_en },
@@ -222,7 +224,9 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const rows = await listThemes(db, region.id)
     const lang = requestLanguage(request)
     const themes = rows.map((row) => ({ ...row, label: themeLabel(row, lang) }))
-    return renderStaffPage(request, reply, 'admin/themes', 'admin.themes.title', { themes, values, errors }, { status })
+    // Two lists on one page: the general themes, and the children's (only on children's posters).
+    const lists = themeAudiences.map((audience) => ({ audience, themes: themes.filter((theme) => theme.audience === audience) }))
+    return renderStaffPage(request, reply, 'admin/themes', 'admin.themes.title', { lists, themeAudiences, values, errors }, { status })
   }
 
   routes.get('/themes', { schema: { querystring: pageQuery } }, async (request, reply) => {
@@ -237,9 +241,11 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const parsed = themeBody.safeParse(request.body)
     if (!parsed.success) return themesPage(request, reply, region, request.body, fieldErrors(parsed.error), 422)
     try {
-      const id = await createTheme(db, region.id, { slug: slugify(parsed.data.label_nl), ...themeInput(parsed.data) })
+      // A children's theme may share its Dutch label with a general one ("Koken"): its slug says whose it is.
+      const slug = `${parsed.data.audience === 'children' ? 'kinderen-' : ''}${slugify(parsed.data.label_nl)}`
+      const id = await createTheme(db, region.id, { slug, ...themeInput(parsed.data) })
       app.posterDirectory.forget()
-      await audit(db, { userId: user.id, action: 'theme.create', resourceType: 'theme', resourceId: id, regionId: region.id, detail: { label: parsed.data.label_nl } })
+      await audit(db, { userId: user.id, action: 'theme.create', resourceType: 'theme', resourceId: id, regionId: region.id, detail: { label: parsed.data.label_nl, audience: parsed.data.audience ?? 'general' } })
       return reply.redirect(`/admin/regions/${region.id}/themes`, 303)
     } catch (error) {
       if (isUniqueViolation(error)) return themesPage(request, reply, region, request.body, { label_nl: 'admin.error.duplicate' }, 422)
@@ -257,7 +263,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const region = regionOf(request)
     const theme = await themeOf(region, request.params.themeId)
     allow(request, 'manage', { type: 'theme', regionId: region.id })
-    return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: themeValues(theme), errors: {} })
+    return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, themeAudiences, values: themeValues(theme), errors: {} })
   })
 
   routes.post('/themes/:themeId', { schema: { params: z.object({ themeId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
@@ -266,7 +272,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const user = allow(request, 'manage', { type: 'theme', regionId: region.id })
     const parsed = themeBody.safeParse(request.body)
     if (!parsed.success) {
-      return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, values: request.body, errors: fieldErrors(parsed.error) }, { status: 422 })
+      return renderStaffPage(request, reply, 'admin/theme', () => themeLabel(theme, 'nl'), { theme, themeAudiences, values: request.body, errors: fieldErrors(parsed.error) }, { status: 422 })
     }
     await updateTheme(db, region.id, theme.id, themeInput(parsed.data))
     // The citizen form keeps a region's themes in memory: this instance drops them now,

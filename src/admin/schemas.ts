@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { MessageKey } from '../i18n/i18n.ts'
+import type { ThemeAudience } from '../db/types.ts'
 
 /** The contract of the management forms; messages are catalog keys, shown next to the field. */
 
@@ -103,7 +104,11 @@ const keywordList = z
   .optional()
   .transform((value) => [...new Set((value ?? '').split(/[,\n]/).map((word) => word.trim().toLowerCase()).filter(Boolean))])
 
+export const themeAudiences = ['general', 'children'] as const satisfies readonly ThemeAudience[]
+
 export const themeBody = z.object({
+  /** Which list the theme is on (themes/queries.ts); absent on an edit leaves it as it was. */
+  audience: z.enum(themeAudiences, message('admin.error.invalid')).optional(),
   label_nl: required(80),
   label_fr: optional(80),
   label_en: optional(80),

@@ -17,6 +17,7 @@ export {
   type PeriodPiece,
   type PeriodSplit,
 } from './period.ts'
+export { ageBands, childAgeBands, childBandRollup, formAgeBands, isChildAgeBand } from './age-bands.ts'
 export { cellKey, newRecordKey, publish } from './cell-key.ts'
 export { disclosureTerms } from './disclosure-terms.ts'
 export { emergingThemes } from './emerging.ts'

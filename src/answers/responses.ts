@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import { PreparedQuery } from '../db/prepared.ts'
-import type { AgeBand, Database, NewResponse, ResponseTable, ThemeSource, TriedNew } from '../db/types.ts'
+import type { AgeBand, ChildAgeBand, Database, NewResponse, ResponseTable, ThemeSource, TriedNew } from '../db/types.ts'
+import { childBandRollup } from './age-bands.ts'
 import { newRecordKey } from './cell-key.ts'
 import { classify, type ThemeMatcher } from './classify.ts'
 import { applyStepOne, applyStepTwo, type RollupState } from './rollups.ts'
@@ -45,6 +46,7 @@ const insertAnswer = new PreparedQuery<AnswerRow, { id: number }>((db, arg) =>
       idempotency_key: arg('idempotency_key'),
       record_key: arg('record_key'),
       assisted: arg('assisted'),
+      child_age_band: arg('child_age_band'),
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id'),
@@ -75,6 +77,7 @@ export async function insertResponseRow(db: Kysely<Database>, values: NewRespons
     idempotency_key: values.idempotency_key ?? null,
     record_key: values.record_key,
     assisted: values.assisted ?? 0,
+    child_age_band: values.child_age_band ?? null,
   })
   if (rows[0] !== undefined) return { id: rows[0].id, inserted: true }
   return existingAnswer(db, values)
@@ -111,6 +114,8 @@ export async function insertResponse(trx: Kysely<Database>, values: NewResponse)
 export interface Amendment {
   liked: number | null
   ageBand: AgeBand | null
+  /** A child's band (children's posters): when given, the answer's `age_band` is the band it rolls up into, whatever `ageBand` says. */
+  childAgeBand?: ChildAgeBand | null
   freeText: string | null
   themeIds: number[]
   /** The region's theme keywords, to classify the free text (the match is kept to explain it). */
@@ -128,9 +133,12 @@ export interface Amendment {
 export async function amendResponseIn(trx: Kysely<Database>, responseId: number, posterId: number, amendment: Amendment): Promise<boolean> {
   const before = await amendedAnswer(trx, responseId, posterId)
   if (before === undefined) return false
+  const childAgeBand = amendment.childAgeBand ?? null
+  const ageBand = childAgeBand !== null ? childBandRollup : amendment.ageBand
   const updated = await updateAnswer.execute(trx, {
     liked: amendment.liked,
-    age_band: amendment.ageBand,
+    age_band: ageBand,
+    child_age_band: childAgeBand,
     free_text: amendment.freeText,
     updated_at: new Date().toISOString(),
     id: responseId,
@@ -156,7 +164,7 @@ export async function amendResponseIn(trx: Kysely<Database>, responseId: number,
   }
   for (const themeId of amendment.themeIds) themeIds.add(themeId)
   for (const match of matches) themeIds.add(match.themeId)
-  const after: RollupState = { ...before.state, liked: amendment.liked, age_band: amendment.ageBand, step: 2, themeIds: [...themeIds] }
+  const after: RollupState = { ...before.state, liked: amendment.liked, age_band: ageBand, step: 2, themeIds: [...themeIds] }
   // The dashboards' counts move with the answer, in the same transaction.
   await applyStepTwo(trx, before.state, after)
   return true
@@ -184,10 +192,18 @@ const selectAnswer = new PreparedQuery<{ id: number; poster_id: number }, Omit<R
 const selectThemes = new PreparedQuery<{ response_id: number }, { theme_id: number; source: ThemeSource }>((db, arg) =>
   db.selectFrom('response_themes').select(['theme_id', 'source']).where('response_id', '=', arg('response_id')),
 )
-const updateAnswer = new PreparedQuery<{ liked: number | null; age_band: AgeBand | null; free_text: string | null; updated_at: string; id: number; poster_id: number }>((db, arg) =>
+const updateAnswer = new PreparedQuery<{
+  liked: number | null
+  age_band: AgeBand | null
+  child_age_band: ChildAgeBand | null
+  free_text: string | null
+  updated_at: string
+  id: number
+  poster_id: number
+}>((db, arg) =>
   db
     .updateTable('responses')
-    .set({ liked: arg('liked'), age_band: arg('age_band'), free_text: arg('free_text'), step: 2, updated_at: arg('updated_at') })
+    .set({ liked: arg('liked'), age_band: arg('age_band'), child_age_band: arg('child_age_band'), free_text: arg('free_text'), step: 2, updated_at: arg('updated_at') })
     .where('id', '=', arg('id'))
     .where('poster_id', '=', arg('poster_id')),
 )

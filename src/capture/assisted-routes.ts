@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { type Amendment, insertWholeAnswer } from '../answers/index.ts'
+import { type Amendment, childAgeBands, formAgeBands, insertWholeAnswer, isChildAgeBand } from '../answers/index.ts'
+import { themeAudienceOf } from '../themes/index.ts'
 import { audit } from '../audit/log.ts'
 import type { Region } from '../db/types.ts'
 import { assistedConsentText, contactRequestRow, goodMoments, newWithdrawalToken, parseContactForm, upsertContactRequest } from '../followup/index.ts'
@@ -31,7 +32,9 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
   async function renderForm(request: FastifyRequest, reply: FastifyReply, region: Region, places: AssistedPlace[], values: Values, errors: Record<string, MessageKey>) {
     const lang = staffLanguage(request)
     const t = translator(lang)
-    const themes = await app.posterDirectory.regionThemes(region.id, lang)
+    // Both lists: the place chosen decides which one counts (checked on submit).
+    const themes = await app.posterDirectory.regionThemes(region.id, lang, 'general')
+    const childThemes = await app.posterDirectory.regionThemes(region.id, lang, 'children')
     const chosen = ([] as unknown[]).concat(values.themes ?? []).map(String)
     const messages = Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, t(key, { max: maxFreeTextGraphemes })]))
     return renderStaffPage(
@@ -45,7 +48,8 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
         places: places.map((place) => ({ value: place.posterId, label: t('step1.where', { activity: place.activityTitle, location: place.locationName }) })),
         faces: faces.map((face) => ({ value: face.value, label: t(face.label) })),
         themes,
-        ageBands: ageBands.map((band) => ({ value: band, label: t(`step2.age.${band}`) })),
+        childThemes,
+        ageBands: [...ageBands, ...childAgeBands].map((band) => ({ value: band, label: t(`step2.age.${band}`) })),
         languages: Object.entries(languages).map(([code, language]) => ({ value: code, label: language.name })),
         moments: goodMoments.map((moment) => ({ value: moment, label: t(`contact.moment.${moment}`) })),
         // The sentence the staff member reads aloud; the same one is stored as the request's consent.
@@ -76,9 +80,18 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
     const place = parsed.success ? places.find((candidate) => candidate.posterId === parsed.data.poster_id) : undefined
     // A poster of another region, paused or retired: the same message as a missing choice.
     if (parsed.success && place === undefined) errors.poster_id = 'admin.assisted.place.invalid'
+    // A children's place takes the children's themes and bands only, any other place the general ones only.
+    const audience = themeAudienceOf(place?.audience ?? 'all')
     if (parsed.success) {
-      const known = new Set((await app.posterDirectory.regionThemes(region.id, staffLanguage(request))).map((theme) => theme.id))
-      if (!parsed.data.themes.every((id) => known.has(id))) errors.themes = 'error.themes.unknown'
+      const lists = {
+        general: new Set((await app.posterDirectory.regionThemes(region.id, staffLanguage(request), 'general')).map((theme) => theme.id)),
+        children: new Set((await app.posterDirectory.regionThemes(region.id, staffLanguage(request), 'children')).map((theme) => theme.id)),
+      }
+      const other = audience === 'children' ? lists.general : lists.children
+      if (!parsed.data.themes.every((id) => lists.general.has(id) || lists.children.has(id))) errors.themes = 'error.themes.unknown'
+      else if (place !== undefined && parsed.data.themes.some((id) => other.has(id))) errors.themes = `admin.assisted.themes.${audience}`
+      const band = parsed.data.age_band
+      if (place !== undefined && band !== null && !formAgeBands(place.audience).includes(band)) errors.age_band = `admin.assisted.age.${audience}`
     }
     const language: Language = parsed.success && isLanguage(parsed.data.language) ? parsed.data.language : staffLanguage(request)
     const contact = parseContactForm(body, language)
@@ -97,10 +110,11 @@ export default async function assistedRoutes(app: FastifyInstance, options: Assi
     const stamp = now().toISOString()
     const amendment: Amendment = {
       liked: parsed.data.liked,
-      ageBand: parsed.data.age_band,
+      ageBand: isChildAgeBand(parsed.data.age_band) ? null : parsed.data.age_band,
+      childAgeBand: isChildAgeBand(parsed.data.age_band) ? parsed.data.age_band : null,
       freeText: parsed.data.free_text,
       themeIds: parsed.data.themes,
-      matcher: await app.posterDirectory.regionMatcher(region.id),
+      matcher: await app.posterDirectory.regionMatcher(region.id, audience),
     }
     // The private link is never shown: the screen is the staff member's, not the person's (as
     // on a kiosk). Its hash is kept, so a bridge figure can still erase the request on request.

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/types.ts'
+import type { Database, ThemeAudience } from '../db/types.ts'
 import { listVisibleThemes, themeLabel } from '../themes/index.ts'
 import { findPosterForm, type PosterForm } from './queries.ts'
 import { compileThemes, type ThemeMatcher } from '../answers/index.ts'
@@ -26,7 +26,7 @@ interface Entry<T> {
 export class PosterDirectory {
   private readonly posters = new Map<string, Entry<PosterForm>>()
   private readonly themes = new Map<string, Entry<FormTheme[]>>()
-  private readonly matchers = new Map<number, Entry<ThemeMatcher>>()
+  private readonly matchers = new Map<string, Entry<ThemeMatcher>>()
   /** Rendered pages keyed by the caller (poster code, page, language): built once per TTL. */
   private readonly pages = new Map<string, Entry<unknown>>()
 
@@ -48,23 +48,24 @@ export class PosterDirectory {
     return poster
   }
 
-  async regionThemes(regionId: number, language: string, now = Date.now()): Promise<FormTheme[]> {
-    const key = `${regionId}:${language}`
+  /** The themes one list of the region's form offers (the general list unless named: children's posters name theirs). */
+  async regionThemes(regionId: number, language: string, audience: ThemeAudience = 'general', now = Date.now()): Promise<FormTheme[]> {
+    const key = `${regionId}:${audience}:${language}`
     const cached = this.themes.get(key)
     if (cached !== undefined && cached.expiresAt > now) return cached.value
-    const rows = await listVisibleThemes(this.db, regionId)
+    const rows = await listVisibleThemes(this.db, regionId, audience)
     const themes = rows.map((row) => ({ id: row.id, icon: row.icon ?? '', label: themeLabel(row, language) }))
     this.store(this.themes, key, themes, now)
     return themes
   }
 
-  /** The region's theme keywords compiled for classifying free text (step 2). */
-  async regionMatcher(regionId: number, now = Date.now()): Promise<ThemeMatcher> {
-    const cached = this.matchers.get(regionId)
+  /** The keywords of one of the region's theme lists compiled for classifying free text (step 2). */
+  async regionMatcher(regionId: number, audience: ThemeAudience = 'general', now = Date.now()): Promise<ThemeMatcher> {
+    const key = `${regionId}:${audience}`
+    const cached = this.matchers.get(key)
     if (cached !== undefined && cached.expiresAt > now) return cached.value
-    const matcher = compileThemes(await listVisibleThemes(this.db, regionId))
-    if (this.matchers.size >= this.maxEntries) this.matchers.clear()
-    this.matchers.set(regionId, { value: matcher, expiresAt: now + this.ttlMs })
+    const matcher = compileThemes(await listVisibleThemes(this.db, regionId, audience))
+    this.store(this.matchers, key, matcher, now)
     return matcher
   }
 

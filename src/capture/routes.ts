@@ -15,7 +15,8 @@ import {
   issueFormTicket,
 } from './guard.ts'
 import { closeKioskAnswer, kioskAnswerClosed, type PosterForm } from './queries.ts'
-import { type Amendment, amendResponseIn, localDay } from '../answers/index.ts'
+import { type Amendment, amendResponseIn, formAgeBands, isChildAgeBand, localDay } from '../answers/index.ts'
+import { themeAudienceOf } from '../themes/index.ts'
 import { loadOrCreateSecret } from '../db/secrets.ts'
 import {
   consentText,
@@ -31,7 +32,6 @@ import {
 } from '../followup/index.ts'
 import { publicUpdatesPath } from '../updates/index.ts'
 import {
-  ageBands,
   codeParams,
   entryQuery,
   fieldErrors,
@@ -299,11 +299,15 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
       if (body[honeypotField] || Date.now() - shownAt < options.minFillMs.step2) return decoy(reply, mode, poster, lang)
 
       const parsed = stepTwoBody.safeParse(body)
-      const themes = await directory.regionThemes(poster.regionId, lang)
+      // Only what this poster's form offers: a children's poster takes neither a general theme
+      // nor an adult band, and an adult poster takes neither a children's theme nor a child's band.
+      const themes = await directory.regionThemes(poster.regionId, lang, themeAudienceOf(poster.audience))
       let errors: Record<string, MessageKey> = parsed.success ? {} : fieldErrors(parsed.error)
       if (parsed.success) {
         const known = new Set(themes.map((theme) => theme.id))
         if (!parsed.data.themes.every((id) => known.has(id))) errors = { themes: 'error.themes.unknown' }
+        const band = parsed.data.age_band
+        if (band !== null && !formAgeBands(poster.audience).includes(band)) errors = { ...errors, age_band: 'error.age_band.invalid' }
       }
       // Children's posters never ask for contact details, and never accept them.
       const contact = poster.audience === 'children' ? ({ kind: 'none' } as const) : parseContactForm(body, lang)
@@ -312,12 +316,15 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
         return renderStepTwo(reply.code(422), mode, poster, lang, token.token, errors, body)
       }
       const withdrawal = contact.kind === 'request' ? newWithdrawalToken() : undefined
+      const band = parsed.data.age_band
       const amendment: Amendment = {
         liked: parsed.data.liked,
-        ageBand: parsed.data.age_band,
+        ageBand: isChildAgeBand(band) ? null : band,
+        childAgeBand: isChildAgeBand(band) ? band : null,
         freeText: parsed.data.free_text,
         themeIds: parsed.data.themes,
-        matcher: await directory.regionMatcher(poster.regionId),
+        // A child's text is matched against the children's keywords, an adult's against the general ones.
+        matcher: await directory.regionMatcher(poster.regionId, themeAudienceOf(poster.audience)),
       }
       const contactRequest =
         contact.kind === 'request'
@@ -463,7 +470,7 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
     errors: Record<string, MessageKey>,
     values: Record<string, unknown>,
   ) {
-    const themes = await directory.regionThemes(poster.regionId, lang)
+    const themes = await directory.regionThemes(poster.regionId, lang, themeAudienceOf(poster.audience))
     const path = `/${mode.base}/${poster.code}/2`
     // On a kiosk the token stays in its cookie: neither the form nor the language links carry it.
     const personal: Record<string, string> = mode.name === 'kiosk' ? {} : { t: token }
@@ -493,10 +500,10 @@ export default async function captureRoutes(app: FastifyInstance, options: Captu
               open: ['contact_name', 'contact_value', 'contact_consent'].some((field) => errors[field] !== undefined || (typeof values[field] === 'string' && values[field] !== '')),
               kiosk: mode.name === 'kiosk',
             },
-        // Children get the short form: three faces.
+        // Children get the short form: three faces, their own themes and their own age bands.
         faces: children ? faces.filter((face) => face.value % 2 === 1) : faces,
         themes,
-        ageBands,
+        ageBands: formAgeBands(poster.audience),
         honeypotField,
         maxText: maxFreeTextGraphemes,
         errors: Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, context.t(key, { max: maxFreeTextGraphemes })])),

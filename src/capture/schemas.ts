@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import type { AgeBand } from '../db/types.ts'
-import { ownWords } from '../answers/index.ts'
+import { ageBands, childAgeBands, ownWords } from '../answers/index.ts'
 import type { MessageKey } from '../i18n/i18n.ts'
 
 /**
@@ -10,7 +9,7 @@ import type { MessageKey } from '../i18n/i18n.ts'
 
 export { maxFreeTextBytes, maxFreeTextCodePoints, maxFreeTextGraphemes } from '../answers/index.ts'
 export const maxThemes = 3
-export const ageBands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const satisfies readonly AgeBand[]
+export { ageBands }
 
 export const codeParams = z.object({ code: z.string().max(64) })
 export const tokenQuery = z.object({ t: z.string().max(64).optional(), lang: z.string().max(16).optional() })
@@ -49,8 +48,9 @@ export const stepTwoBody = z.object({
         .transform((ids) => [...new Set(ids)]),
     ),
   free_text: ownWords.transform((value) => (value === '' ? null : value)),
+  // Any known band, adult or child: whether this poster's form offers it is checked in the route.
   age_band: z
-    .union([z.literal(''), z.enum(ageBands, message('error.age_band.invalid'))], message('error.age_band.invalid'))
+    .union([z.literal(''), z.enum([...ageBands, ...childAgeBands], message('error.age_band.invalid'))], message('error.age_band.invalid'))
     .optional()
     .transform((value) => (value ? value : null)),
 })

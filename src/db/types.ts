@@ -15,6 +15,10 @@ export type Audience = 'all' | 'children' | 'youth' | 'adults' | 'seniors'
 export type PosterStatus = 'active' | 'paused' | 'retired'
 export type TriedNew = 'yes' | 'a_bit' | 'no'
 export type AgeBand = 'under_12' | '12_17' | '18_24' | '25_44' | '45_64' | '65_plus'
+/** The finer bands a children's poster asks for (migration 046); each rolls up into 'under_12' (answers/age-bands.ts). */
+export type ChildAgeBand = 'under_8' | '8_9' | '10_11'
+/** Which posters a theme is offered on (migration 045; themes/queries.ts says why). */
+export type ThemeAudience = 'general' | 'children'
 export type ThemeSource = 'chosen' | 'text' | 'corrected'
 
 /** Every table, by the migration that made it; each table's interface follows below. */
@@ -291,6 +295,8 @@ export interface ThemeTable {
   position: number
   hidden: ColumnType<number, number | undefined, number>
   created_at: string
+  /** 'children': offered only on children's posters; 'general': on every other poster (migration 045). */
+  audience: ColumnType<ThemeAudience, ThemeAudience | undefined, ThemeAudience>
 }
 
 export interface ResponseTable {
@@ -323,6 +329,11 @@ export interface ResponseTable {
    * walk-in point (migration 042); 0 for an answer given on a poster or a kiosk. Never changed.
    */
   assisted: ColumnType<number, number | undefined, never>
+  /**
+   * The band a child picked on a children's poster (migration 046); `age_band` then holds
+   * 'under_12', the band it rolls up into, which is the only one any figure is published in.
+   */
+  child_age_band: ChildAgeBand | null
 }
 
 export interface ResponseThemeTable {

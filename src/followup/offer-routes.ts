@@ -38,7 +38,7 @@ async function offerForm(db: Kysely<Database>, request: FastifyRequest, reply: F
 async function suggestForm(db: Kysely<Database>, request: FastifyRequest, reply: FastifyReply, region: Region, body: Record<string, string | string[]>, offerId?: number) {
   const text = (name: string) => (typeof body[name] === 'string' ? body[name] : '')
   const chosen = ([] as string[]).concat(body.themes ?? []).filter((id) => /^\d{1,9}$/.test(id)).map(Number)
-  const found = suggestSupplyThemes(await listVisibleThemes(db, region.id), text('title'), text('description'))
+  const found = suggestSupplyThemes(await listVisibleThemes(db, region.id), text('title'), text('description'), text('audience') === 'children' ? 'children' : 'all')
   const { ticked, suggested } = withSuggestions(chosen, found)
   const extra = { suggested: Object.fromEntries([...suggested].map(([id, matched]) => [String(id), matched])), suggestedNone: found.length === 0 }
   return offerForm(db, request, reply, region, { ...body, themes: ticked.map(String) }, {}, offerId, extra)

@@ -1,6 +1,7 @@
 import { type Kysely, PostgresAdapter } from 'kysely'
-import type { Database, ThemeSource } from '../db/types.ts'
+import type { Database, ThemeAudience, ThemeSource } from '../db/types.ts'
 import { applyStepTwo, classify, maskContacts, readRollupState, type ThemeMatch, type ThemeMatcher } from '../answers/index.ts'
+import { themeAudienceOf } from './queries.ts'
 import { textTerms } from './text-terms.ts'
 
 /**
@@ -36,6 +37,8 @@ export interface TextRow {
   /** What the region's keywords find in the text today (they may have changed since it came in). */
   matches: ThemeMatch[]
   reviewedAt: string | null
+  /** The theme list of the poster the answer came from (children's or general). */
+  themeAudience: ThemeAudience
 }
 
 export interface TextListOptions {
@@ -48,8 +51,8 @@ export interface TextListOptions {
    * person also ticked is stored as their choice, so the stored rows alone cannot tell.)
    */
   unclassified: boolean
-  /** The region's keywords as they are now. */
-  matcher: ThemeMatcher
+  /** The region's keywords as they are now, per list: a child's text is read with the children's keywords, as at step 2. */
+  matchers: Record<ThemeAudience, ThemeMatcher>
   limit?: number
 }
 
@@ -95,6 +98,7 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
       'responses.created_at as createdAt',
       'responses.free_text',
       'activities.title as activity',
+      'activities.audience',
       'response_moderation.redacted_text',
       'response_theme_reviews.reviewed_at as reviewedAt',
     ])
@@ -107,7 +111,7 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
   if (options.unclassified) {
     const candidates = await read.limit(unclassifiedScan).execute()
     const unplaced = candidates.filter((row) => {
-      const found = classify(row.free_text ?? '', options.matcher)
+      const found = classify(row.free_text ?? '', options.matchers[themeAudienceOf(row.audience)])
       matchesOf.set(row.responseId, found)
       return found.length === 0
     })
@@ -130,7 +134,8 @@ export async function listTexts(db: Kysely<Database>, regionId: number, options:
       text: maskContacts(row.redacted_text ?? row.free_text ?? ''),
       redacted: row.redacted_text !== null,
       themes: themes.get(row.responseId) ?? [],
-      matches: matchesOf.get(row.responseId) ?? classify(row.free_text ?? '', options.matcher),
+      matches: matchesOf.get(row.responseId) ?? classify(row.free_text ?? '', options.matchers[themeAudienceOf(row.audience)]),
+      themeAudience: themeAudienceOf(row.audience),
       reviewedAt: row.reviewedAt,
     })),
     total,

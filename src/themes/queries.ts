@@ -1,6 +1,26 @@
 import type { Kysely } from 'kysely'
-import type { Database, Theme } from '../db/types.ts'
+import type { Audience, Database, Theme, ThemeAudience } from '../db/types.ts'
 import defaults from './default-themes.json' with { type: 'json' }
+import childDefaults from './default-child-themes.json' with { type: 'json' }
+
+/**
+ * A theme has an audience. Children's posters (activity audience 'children', under 12) get
+ * their own short list in simple words ("Bouwen en knutselen", not "Technologie en
+ * techniek"), and every other poster gets the general list; no poster shows both. The two
+ * lists are rows of the same table, so that everything that counts or names a theme (the
+ * rollups, rankings, corrections, offers, updates) needs no second path: a children's theme
+ * is a theme. What differs is only which list a form offers and which keywords classify its
+ * free text: a child's "ik wil robots bouwen" is matched against the children's keywords
+ * only, and an adult's text never lands on a children's theme. The region edits both lists
+ * on the same staff page, each theme with its own keywords. The defaults ship as data
+ * (default-child-themes.json beside default-themes.json), in every language of the form.
+ */
+export function themeAudienceOf(audience: Audience): ThemeAudience {
+  return audience === 'children' ? 'children' : 'general'
+}
+
+/** Children's defaults come after the general ones in a region's list (position is per list on the forms). */
+const childPositionStart = 100
 
 export interface ThemeLabels {
   [language: string]: string
@@ -42,32 +62,31 @@ export function themeLabel(theme: Pick<Theme, 'labels'>, language: string): stri
   return ''
 }
 
-export function listVisibleThemes(db: Kysely<Database>, regionId: number): Promise<Theme[]> {
-  return db
-    .selectFrom('themes')
-    .selectAll()
-    .where('region_id', '=', regionId)
-    .where('hidden', '=', 0)
-    .orderBy('position')
-    .orderBy('id')
-    .execute()
+/** The region's visible themes in form order: one audience's list, or both when none is named. */
+export function listVisibleThemes(db: Kysely<Database>, regionId: number, audience?: ThemeAudience): Promise<Theme[]> {
+  let query = db.selectFrom('themes').selectAll().where('region_id', '=', regionId).where('hidden', '=', 0)
+  if (audience !== undefined) query = query.where('audience', '=', audience)
+  return query.orderBy('position').orderBy('id').execute()
 }
 
-/** Gives a new region the default learning themes that ship with Leervraag. */
+/** Gives a new region the default learning themes that ship with Leervraag: the general list and the children's. */
 export async function seedDefaultThemes(db: Kysely<Database>, regionId: number): Promise<void> {
   const now = new Date().toISOString()
+  const row = (theme: { slug: string; icon: string; label: object; keywords: object }, position: number, audience: ThemeAudience) => ({
+    region_id: regionId,
+    slug: theme.slug,
+    icon: theme.icon,
+    labels: JSON.stringify(theme.label),
+    keywords: JSON.stringify(theme.keywords),
+    position,
+    created_at: now,
+    audience,
+  })
   await db
     .insertInto('themes')
-    .values(
-      defaults.themes.map((theme, index) => ({
-        region_id: regionId,
-        slug: theme.slug,
-        icon: theme.icon,
-        labels: JSON.stringify(theme.label),
-        keywords: JSON.stringify(theme.keywords),
-        position: index,
-        created_at: now,
-      })),
-    )
+    .values([
+      ...defaults.themes.map((theme, index) => row(theme, index, 'general')),
+      ...childDefaults.themes.map((theme, index) => row(theme, childPositionStart + index, 'children')),
+    ])
     .execute()
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { classify, compileThemes } from '../answers/index.ts'
-import type { Database, Theme } from '../db/types.ts'
+import type { Audience, Database, Theme } from '../db/types.ts'
+import { themeAudienceOf } from './queries.ts'
 
 /**
  * Themes on the supply side: activities and learning offers carry up to three of their
@@ -38,10 +39,12 @@ export interface ThemeSuggestion {
  * activity's or offer's title and description: the same keywords that place a citizen's
  * free text, so that "need" and "offer" are sorted by one rule. Hidden themes are left out:
  * nobody can choose them on the form. A suggestion is only that: the form shows it ticked
- * and marked, and nothing is stored until the person saves.
+ * and marked, and nothing is stored until the person saves. Suggestions come from the list
+ * the activity's or offer's audience would be asked about (a children's activity: the
+ * children's themes), as the citizen's free text is classified; any theme may still be ticked.
  */
-export function suggestSupplyThemes(themes: readonly Theme[], title: string, description: string | null | undefined): ThemeSuggestion[] {
-  const visible = themes.filter((theme) => theme.hidden === 0)
+export function suggestSupplyThemes(themes: readonly Theme[], title: string, description: string | null | undefined, audience: Audience): ThemeSuggestion[] {
+  const visible = themes.filter((theme) => theme.hidden === 0 && theme.audience === themeAudienceOf(audience))
   const text = [title, description ?? ''].join('\n')
   const order = new Map(visible.map((theme, index) => [theme.id, index]))
   return classify(text, compileThemes(visible)).sort((a, b) => order.get(a.themeId)! - order.get(b.themeId)!)

@@ -59,11 +59,14 @@ async function textsPage(db: Kysely<Database>, request: FastifyRequest, reply: F
   const themes = await db.selectFrom('themes').selectAll().where('region_id', '=', region.id).orderBy('position').orderBy('id').execute()
   const labels = new Map(themes.map((theme) => [theme.id, themeLabel(theme, lang)]))
   const visible = themes.filter((theme) => theme.hidden === 0)
-  // The keywords as the citizen form uses them now (visible themes only).
-  const matcher = compileThemes(visible)
+  // The keywords as the citizen form uses them now (visible themes only), one list per audience.
+  const matchers = {
+    general: compileThemes(visible.filter((theme) => theme.audience === 'general')),
+    children: compileThemes(visible.filter((theme) => theme.audience === 'children')),
+  }
   const [unclassified, recent] = await Promise.all([
-    listTexts(db, region.id, { ...window, unclassified: true, matcher, limit: suggestionWindow }),
-    listTexts(db, region.id, { ...window, unclassified: false, matcher, limit: suggestionWindow }),
+    listTexts(db, region.id, { ...window, unclassified: true, matchers, limit: suggestionWindow }),
+    listTexts(db, region.id, { ...window, unclassified: false, matchers, limit: suggestionWindow }),
   ])
   const listed = state.show === 'unclassified' ? unclassified : recent
   const base = `/admin/regions/${region.id}/texts`
@@ -84,9 +87,9 @@ async function textsPage(db: Kysely<Database>, request: FastifyRequest, reply: F
       })),
       // Keywords added since the text came in may place it now; those are not counted until set here.
       newMatches: row.matches.filter((match) => !attached.has(match.themeId)).map((match) => ({ label: labels.get(match.themeId) ?? `#${match.themeId}`, matched: match.matched })),
-      // The region's visible themes, and any hidden one this answer already has.
+      // The visible themes of the list this answer's poster offers, and any other one it already has.
       options: themes
-        .filter((theme) => theme.hidden === 0 || attached.has(theme.id))
+        .filter((theme) => (theme.hidden === 0 && theme.audience === row.themeAudience) || attached.has(theme.id))
         .map((theme) => ({ id: theme.id, label: labels.get(theme.id)!, chosen: chosen.has(theme.id), checked: chosen.has(theme.id) || ticked.has(String(theme.id)) })),
       error: failed?.error,
       saved: state.saved === row.responseId,

@@ -93,8 +93,14 @@ t.test('contact details need the consent read aloud; with it, the request is sto
 })
 
 t.test('bad input: the form again with the message at the field, nothing stored', async (t) => {
-  const { regionId, kidsPoster, otherPoster, submit, count, bridge, path } = await setup(t)
+  const { regionId, kidsPoster, otherPoster, themes, submit, count, bridge, path } = await setup(t)
+  const general = String(themes.find((theme) => !theme.slug.startsWith('kinderen-'))!.id)
+  const forChildren = String(themes.find((theme) => theme.slug.startsWith('kinderen-'))!.id)
   const cases: [string, Record<string, string | string[]>, string, RegExp][] = [
+    ['a general theme at a children’s activity', { poster_id: String(kidsPoster.id), themes: general }, 'themes', /alleen thema&#39;s voor kinderen/],
+    ['a children’s theme at another activity', { themes: forChildren }, 'themes', /horen alleen bij een activiteit voor kinderen/],
+    ['an adult age band at a children’s activity', { poster_id: String(kidsPoster.id), age_band: '25_44' }, 'age_band', /jonger dan 8/],
+    ['a children’s age band at another activity', { age_band: '8_9' }, 'age_band', /alleen bij een activiteit voor kinderen/],
     ['no step-1 choice', { tried_new: '' }, 'tried_new', /Kies wat de persoon antwoordde op de eerste vraag/],
     ['a poster of another region', { poster_id: String(otherPoster.id) }, 'poster_id', /Kies waar het gesprek plaatsvond/],
     ['no place', { poster_id: '' }, 'poster_id', /Kies waar het gesprek plaatsvond/],
@@ -117,6 +123,19 @@ t.test('bad input: the form again with the message at the field, nothing stored'
   t.equal(forged.statusCode, 422, 'a form without its ticket is the form again')
   t.equal(await count('responses'), 0)
   t.ok(regionId)
+})
+
+t.test('at a children’s activity the desk records the children’s themes and bands, counted as "jonger dan 12"', async (t) => {
+  const { db, kidsPoster, themes, submit, bridge, path } = await setup(t)
+  const page = await bridge.get(path)
+  t.match(page.body, 'Thema&#39;s voor kinderen', 'the form offers the children’s themes in their own group')
+  const robots = themes.find((theme) => theme.slug === 'kinderen-computers-robots')!
+  const saved = await submit({ poster_id: String(kidsPoster.id), themes: String(robots.id), age_band: '10_11', free_text: 'ik wil een robot bouwen' })
+  t.equal(saved.statusCode, 303)
+  const row = await db.selectFrom('responses').select(['id', 'age_band', 'child_age_band', 'assisted']).executeTakeFirstOrThrow()
+  t.match(row, { age_band: 'under_12', child_age_band: '10_11', assisted: 1 })
+  const stored = await db.selectFrom('response_themes').innerJoin('themes', 'themes.id', 'response_themes.theme_id').select(['themes.audience', 'response_themes.source']).where('response_id', '=', row.id).execute()
+  t.ok(stored.length > 0 && stored.every((theme) => theme.audience === 'children'), 'chosen and text themes are all children’s themes')
 })
 
 t.test('the same form sent twice stores one answer', async (t) => {

@@ -143,6 +143,11 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on any citizen page in any la
       }],
       ['thanks', () => page.goto(`${ctx.base}/q/${ctx.fixture.code}/thanks?lang=${lang}`)],
       ['children step 1', () => page.goto(`${ctx.base}/q/${ctx.kids.code}?lang=${lang}`)],
+      // The children's step 2: their own themes and age bands.
+      ['children step 2', async () => {
+        await page.locator('button[name="tried_new"][value="yes"]').click()
+        await page.waitForURL(/\/2\?t=/)
+      }],
       ['code entry', () => page.goto(`${ctx.base}/q?lang=${lang}`)],
       ['unknown code', () => page.goto(`${ctx.base}/q/ZZZZZZ?lang=${lang}`)],
       ['kiosk step 1', () => page.goto(`${ctx.base}/k/${ctx.fixture.code}?lang=${lang}`)],
@@ -157,7 +162,7 @@ t.test('axe-core finds no WCAG 2.2 A/AA violations on any citizen page in any la
       t.same(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ').slice(0, 300)})`), [], `${lang} ${name}`)
     }
   }
-  t.equal(pagesChecked, checked.length * 9)
+  t.equal(pagesChecked, checked.length * 10)
   await context.close()
 })
 

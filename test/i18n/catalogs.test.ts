@@ -79,8 +79,8 @@ t.test('"Leervraag" stays the name in every language', async (t) => {
   for (const code of languageCodes) t.equal(languages[code].catalog['app.name'], 'Leervraag', code)
 })
 
-t.test('the age bands keep their numbers', async (t) => {
-  const bands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus'] as const
+t.test('the age bands keep their numbers, the children’s bands too', async (t) => {
+  const bands = ['under_12', '12_17', '18_24', '25_44', '45_64', '65_plus', 'under_8', '8_9', '10_11'] as const
   for (const code of translated) {
     for (const band of bands) {
       const key = `step2.age.${band}` as const

@@ -33,7 +33,7 @@ async function answer(db: Kysely<Database>, world: World, options: { text?: stri
     step2: { liked: 4, themeIds: (options.chosen ?? []).map((s) => slug.get(s)!), freeText: options.text ?? null },
   })
   if (options.text) {
-    const matcher = compileThemes(await listVisibleThemes(db, world.regionId))
+    const matcher = compileThemes(await listVisibleThemes(db, world.regionId, 'general'))
     await db.transaction().execute(async (trx) => {
       const before = (await readRollupState(trx, id))!
       await storeTextThemes(trx, id, classify(options.text!, matcher))

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { languageCodes, type Language } from '../../src/i18n/i18n.ts'
 import defaults from '../../src/themes/default-themes.json' with { type: 'json' }
+import childDefaults from '../../src/themes/default-child-themes.json' with { type: 'json' }
 import { themeLabel } from '../../src/themes/queries.ts'
 import { answerStepOne, buildTestApp, seedPoster } from '../helpers.ts'
 
@@ -10,6 +11,17 @@ interface DefaultTheme {
   keywords: Record<string, string[]>
 }
 const themes: DefaultTheme[] = defaults.themes
+const childThemes: DefaultTheme[] = childDefaults.themes
+
+/**
+ * The two lists that ship: the general one, and the children's (offered only on children's
+ * posters, and matched only against a child's text, so a keyword may be in both lists but
+ * not twice in one). Each list is held to the same rules.
+ */
+const lists = [
+  { name: 'general', themes, about: defaults.about, size: 16 },
+  { name: 'children', themes: childThemes, about: childDefaults.about, size: 8 },
+] as const
 
 /** The languages whose free text the default keywords must be able to classify (Tigrinya keywords are optional). */
 const keywordLanguages: Language[] = ['nl', 'fr', 'en', 'ar', 'tr', 'pl', 'ro', 'uk']
@@ -45,9 +57,10 @@ function words(text: string): string[] {
  */
 const maxLabelLength = 32
 
-t.test('every default theme has a short label in each of the nine languages', async (t) => {
+for (const { name, themes, about, size } of lists) {
+t.test(`${name}: every default theme has a short label in each of the nine languages`, async (t) => {
   t.same(languageCodes, ['nl', 'fr', 'en', 'ar', 'tr', 'pl', 'ro', 'uk', 'ti'], 'the languages this test knows')
-  t.equal(themes.length, 16)
+  t.equal(themes.length, size)
   for (const theme of themes) {
     t.same(Object.keys(theme.label), languageCodes, `${theme.slug} has a label in every language, in switcher order`)
     for (const code of languageCodes) {
@@ -66,20 +79,20 @@ t.test('every default theme has a short label in each of the nine languages', as
   }
 })
 
-t.test('the same label does not name two themes in one language', async (t) => {
+t.test(`${name}: the same label does not name two themes in one language`, async (t) => {
   for (const code of languageCodes) {
     const labels = themes.map((theme) => theme.label[code]?.toLocaleLowerCase(code))
     t.equal(new Set(labels).size, labels.length, code)
   }
 })
 
-t.test('slugs are unique', async (t) => {
+t.test(`${name}: slugs are unique`, async (t) => {
   const slugs = themes.map((theme) => theme.slug)
   t.equal(new Set(slugs).size, slugs.length)
   for (const slug of slugs) t.match(slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, slug)
 })
 
-t.test('keywords are lower-case words that point to one theme each', async (t) => {
+t.test(`${name}: keywords are lower-case words that point to one theme each`, async (t) => {
   const seen = new Map<string, string>()
   for (const theme of themes) {
     for (const [code, keywords] of Object.entries(theme.keywords)) {
@@ -117,8 +130,14 @@ t.test('keywords are lower-case words that point to one theme each', async (t) =
   }
 })
 
-t.test('the file says which languages it covers', async (t) => {
-  for (const code of languageCodes) t.match(defaults.about, new RegExp(`\\b${code}\\b`), `"about" names ${code}`)
+t.test(`${name}: the file says which languages it covers`, async (t) => {
+  for (const code of languageCodes) t.match(about, new RegExp(`\\b${code}\\b`), `"about" names ${code}`)
+})
+}
+
+t.test('no slug is in both lists (a region holds both, and a slug is unique in a region)', async (t) => {
+  const general = new Set(themes.map((theme) => theme.slug))
+  for (const theme of childThemes) t.notOk(general.has(theme.slug), theme.slug)
 })
 
 const labelsOf = (labels: Record<string, string>) => ({ labels: JSON.stringify(labels) })
