@@ -61,7 +61,7 @@ sqlite.prepare = ((source: string) => {
     }
   }
   return statement
-}) as typeof sqlite.prepare
+}) as unknown as typeof sqlite.prepare
 
 const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${values.db}` })
 const app = await buildApp(config, { database: handle })
