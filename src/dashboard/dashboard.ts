@@ -12,7 +12,8 @@ import {
   emptyMeasures,
   type Measures,
   measuresByDay,
-  measuresByPosterAndBand,
+  measuresByPlace,
+  noMeasures,
   recentTexts,
   regionDirectory,
   type RegionDirectory,
@@ -150,7 +151,7 @@ function groupMeasures<T>(rows: readonly (Measures & T)[], keyOf: (row: T) => st
 
 function breakdownRows(keys: readonly string[], groups: Map<string, Measures>, groupKeys?: readonly string[]): BreakdownRow[] {
   return keys.map((key, index) => {
-    const cells = cellsOf(groups.get(key) ?? emptyMeasures())
+    const cells = cellsOf(groups.get(key) ?? noMeasures)
     return {
       key,
       ...(groupKeys ? { groupKey: groupKeys[index] } : {}),
@@ -210,11 +211,11 @@ export async function loadDashboard(
   const directory = options.directory ?? (await regionDirectory(db, scope))
   if (!directory) return undefined
   const k = K
-  const [currentDays, previousDays, themes, posterBands, currentTexts, previousTexts] = await Promise.all([
+  const [currentDays, previousDays, themes, places, currentTexts, previousTexts] = await Promise.all([
     measuresByDay(db, scope, filters, period),
     measuresByDay(db, scope, filters, previous),
     themeCounts(db, scope, filters, period, previous),
-    measuresByPosterAndBand(db, scope, filters, period, directory.posters),
+    measuresByPlace(db, scope, filters, period, directory.posters),
     recentTexts(db, scope, filters, dayStartUtc(period.from), dayStartUtc(addDays(period.to, 1)), window),
     recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(addDays(previous.to, 1)), window),
   ])
@@ -263,42 +264,48 @@ export async function loadDashboard(
       z: theme.z!,
     }))
 
-  // Breakdowns: regroupings of the poster × age band rows; each cell and each total is
-  // published on its own (the total is the headline's cell: the same answers).
+  // Breakdowns: regroupings of the posters' sums (measuresByPlace); each cell and each
+  // total is published on its own (the total is the headline's cell: the same answers).
   const breakdowns: Breakdown[] = []
-  const oneWay = (key: BreakdownKey, keys: readonly string[], keyOf: (row: (typeof posterBands)[number]) => string) => {
-    const groups = groupMeasures(posterBands, keyOf)
+  const oneWay = (key: BreakdownKey, keys: readonly string[], groups: Map<string, Measures>) => {
     const breakdown = { key, rows: breakdownRows(keys, groups), total: responsesCell }
     breakdowns.push(breakdown)
     return breakdown
   }
+  const posters = places.posters
   const locationKeys = directory.locations.map((location) => String(location.id))
-  const locations = oneWay('location', locationKeys, (row) => String(row.locationId))
-  oneWay('partner', directory.partners.map((partner) => String(partner.id)), (row) => String(row.partnerId))
+  const locations = oneWay('location', locationKeys, groupMeasures(posters, (row) => String(row.locationId)))
+  oneWay('partner', directory.partners.map((partner) => String(partner.id)), groupMeasures(posters, (row) => String(row.partnerId)))
 
   // Activities, grouped under their partner.
-  const activityGroups = groupMeasures(posterBands, (row) => String(row.activityId))
+  const activityGroups = groupMeasures(posters, (row) => String(row.activityId))
+  const activitiesOf = new Map<number, string[]>()
+  for (const activity of directory.activities) {
+    const own = activitiesOf.get(activity.partnerId)
+    if (own) own.push(String(activity.id))
+    else activitiesOf.set(activity.partnerId, [String(activity.id)])
+  }
   const activityRows: BreakdownRow[] = []
   for (const partner of directory.partners) {
-    const own = directory.activities.filter((activity) => activity.partnerId === partner.id).map((activity) => String(activity.id))
+    const own = activitiesOf.get(partner.id) ?? []
     activityRows.push(...breakdownRows(own, activityGroups, own.map(() => String(partner.id))))
   }
   breakdowns.push({ key: 'activity', rows: activityRows, total: responsesCell })
 
-  oneWay('audience', audiences, (row) => row.audience)
-  const bands = oneWay('age_band', ageBandKeys, (row) => row.ageBand)
+  oneWay('audience', audiences, groupMeasures(posters, (row) => row.audience))
+  const bands = oneWay('age_band', ageBandKeys, places.bands)
 
   // Age band × location: the same threshold as every cell (the table's rule is the same
   // everywhere, so filtering to one location teaches nothing the table did not, finding 5);
   // its totals are the one-way breakdowns' published cells.
-  const cellsByLocationBand = groupMeasures(posterBands, (row) => `${row.locationId}|${row.ageBand}`)
+  const cellsByLocationBand = new Map(places.locationBands.map((cell) => [`${cell.locationId}|${cell.ageBand}`, cell]))
   const ageByLocation: AgeByLocation = {
     columns: [...ageBandKeys],
     rows: directory.locations.map((location, index) => ({
       locationId: location.id,
       cells: ageBandKeys.map((band) => {
-        const m = cellsByLocationBand.get(`${location.id}|${band}`) ?? emptyMeasures()
-        return publishedCell(m.responses, m.responses_key)
+        const cell = cellsByLocationBand.get(`${location.id}|${band}`)
+        return publishedCell(cell?.responses ?? 0, cell?.responses_key ?? 0)
       }),
       total: locations.rows[index]!.cell,
     })),
