@@ -11,7 +11,8 @@ import {
   type DashboardScope,
   emptyMeasures,
   type Measures,
-  measuresByDay,
+  answersByDay,
+  measuresOver,
   measuresByPlace,
   noMeasures,
   recentTexts,
@@ -110,12 +111,6 @@ export interface DashboardModel {
 
 const faceCounts = ['liked_1', 'liked_2', 'liked_3', 'liked_4', 'liked_5'] as const
 
-function totalOf(rows: readonly Measures[]): Measures {
-  const total = emptyMeasures()
-  for (const row of rows) addInto(total, row)
-  return total
-}
-
 /** The published cells of one slice's measures. */
 function cellsOf(m: Measures) {
   return {
@@ -211,24 +206,28 @@ export async function loadDashboard(
   const directory = options.directory ?? (await regionDirectory(db, scope))
   if (!directory) return undefined
   const k = K
-  const [currentDays, previousDays, themes, places, currentTexts, previousTexts] = await Promise.all([
-    measuresByDay(db, scope, filters, period),
-    measuresByDay(db, scope, filters, previous),
+  const [currentDays, total, previousTotal, themes, places, currentTexts, previousTexts] = await Promise.all([
+    answersByDay(db, scope, filters, period),
+    measuresOver(db, scope, filters, period),
+    measuresOver(db, scope, filters, previous),
     themeCounts(db, scope, filters, period, previous),
     measuresByPlace(db, scope, filters, period, directory.posters),
     recentTexts(db, scope, filters, dayStartUtc(period.from), dayStartUtc(addDays(period.to, 1)), window),
     recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(addDays(previous.to, 1)), window),
   ])
 
-  const total = totalOf(currentDays)
   const responsesCell = publishedCell(total.responses, total.responses_key)
-  const previousTotal = totalOf(previousDays)
   const previousCell = publishedCell(previousTotal.responses, previousTotal.responses_key)
 
   const weeks = weeksInside(period, today).map((week) => {
     const days = periodRange(week, today)
-    const inWeek = totalOf(currentDays.filter((day) => day.day >= days.from && day.day <= days.to))
-    return { week: `${week.year}-W${String((week as { week: number }).week).padStart(2, '0')}`, monday: days.from, cell: publishedCell(inWeek.responses, inWeek.responses_key) }
+    const inWeek = { responses: 0, keySum: 0 }
+    for (const day of currentDays) {
+      if (day.day < days.from || day.day > days.to) continue
+      inWeek.responses += day.responses
+      inWeek.keySum += day.responses_key
+    }
+    return { week: `${week.year}-W${String((week as { week: number }).week).padStart(2, '0')}`, monday: days.from, cell: publishedCell(inWeek.responses, inWeek.keySum) }
   })
 
   // Themes ranked by their published count. A theme whose published count is 0 is left

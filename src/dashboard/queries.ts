@@ -89,39 +89,69 @@ function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, f
 
 const sumsOfMeasures = measureNames.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))
 
-export interface DayMeasures extends Measures {
+/** The answers of one day of the slice and their key sum: what a week's bar and a month's quote gate publish. */
+export interface DayAnswers {
   day: string
+  responses: number
+  responses_key: number
 }
 
-/** Counters per day in the period, for the slice (days without answers are absent). */
-export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayMeasures[]> {
+/**
+ * Answers per day in the period, for the slice (days without answers are absent). Only the
+ * answers and their key sum: the weeks' bars and the quotes' month gates show nothing else,
+ * and the rest of a period's figures come from `measuresOver`, a row for the whole period.
+ */
+export async function answersByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayAnswers[]> {
   let rows: Record<string, unknown>[]
   if (!needsPosterGrain(scope, filters)) {
     // Plan: SEARCH rollup_region_days USING PRIMARY KEY (region_id=? AND day>? AND day<?).
     // One row per day with answers: at most the period's days, whatever the total.
     rows = await db
       .selectFrom('rollup_region_days')
-      .select(['day', ...measureNames])
+      .select(['day', 'responses', 'responses_key'])
       .where('region_id', '=', scope.regionId)
       .where('day', '>=', period.from)
       .where('day', '<=', period.to)
       .execute()
   } else {
-    // Plan: SEARCH rollup_poster_days USING PRIMARY KEY (region_id=? AND day>? AND day<?),
-    // the filters tested on those rows: the region's poster-days in the period (posters ×
-    // days), not its answers.
+    // Plan: SEARCH rollup_poster_days USING PRIMARY KEY (region_id=? AND day>? AND day<?)
+    // (a partner: rollup_poster_days_partner (partner_id=? AND day>? AND day<?)), the
+    // filters tested on those rows: the region's poster-days in the period (posters × days),
+    // not its answers.
     rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
-      .select(['day', ...sumsOfMeasures])
+      .select(['day', sql<string>`sum(responses)`.as('responses'), sql<string>`sum(responses_key)`.as('responses_key')])
       .where('day', '>=', period.from)
       .where('day', '<=', period.to)
       .groupBy('day')
       .execute()
   }
-  return rows.map((row) => {
-    const measures = emptyMeasures()
-    addInto(measures, row)
-    return { day: String(row.day), ...measures }
-  })
+  return rows.map((row) => ({ day: String(row.day), responses: Number(row.responses), responses_key: Number(row.responses_key) }))
+}
+
+/**
+ * Every measure of the slice summed over the period, in one row: the headline, and the
+ * previous period's total. Unfiltered, from the region's days (at most the period's days);
+ * with a filter or a partner scope from the poster grain in signed pieces of years, months
+ * and days (`periodPieces`), which reads a row per poster and band for a whole year instead
+ * of one per poster, band and day.
+ */
+export async function measuresOver(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<Measures> {
+  let rows: Record<string, unknown>[]
+  if (!needsPosterGrain(scope, filters)) {
+    // Plan: SEARCH rollup_region_days USING PRIMARY KEY (region_id=? AND day>? AND day<?).
+    rows = await db
+      .selectFrom('rollup_region_days')
+      .select(sumsOfMeasures)
+      .where('region_id', '=', scope.regionId)
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .execute()
+  } else {
+    rows = await posterGrainSums(db, scope, filters, period, [], measureNames)
+  }
+  const total = emptyMeasures()
+  for (const row of rows) addInto(total, row)
+  return total
 }
 
 type Grain = PeriodPiece['grain']
@@ -233,7 +263,7 @@ function posterGrainSums(
 ): Promise<Record<string, unknown>[]> {
   // Plan: each piece SEARCHes rollup_poster_{days,months,years} USING PRIMARY KEY (region_id=?
   // AND grain>? AND grain<?) (a partner: rollup_poster_*_partner (partner_id=? AND grain>?
-  // AND grain<?)), then one TEMP B-TREE groups the union: rows per poster, band and piece
+  // AND grain<?)), then one TEMP B-TREE groups the union (none without `groupBy`): rows per poster, band and piece
   // (a year is one row per poster and band), bounded by the region's posters, not its answers.
   const pieces = periodPieces(period, { years: true }).map(
     (piece) =>
@@ -245,11 +275,9 @@ function posterGrainSums(
         .where(piece.grain, '<=', piece.to) as AnyQuery,
   )
   const union = pieces.slice(1).reduce((all, piece) => all.unionAll(piece), pieces[0]!)
-  return db
-    .selectFrom(union.as('pieces'))
-    .select([...groupBy, ...measures.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))] as never)
-    .groupBy([...groupBy] as never)
-    .execute() as Promise<Record<string, unknown>[]>
+  const sums = db.selectFrom(union.as('pieces')).select([...groupBy, ...measures.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))] as never)
+  // No grouping column: one row for the whole period (sums of no rows are null: read as 0).
+  return (groupBy.length === 0 ? sums : sums.groupBy([...groupBy] as never)).execute() as Promise<Record<string, unknown>[]>
 }
 
 /**
