@@ -11,8 +11,10 @@ import {
   type DashboardScope,
   emptyMeasures,
   type Measures,
-  measuresByDay,
-  measuresByPosterAndBand,
+  answersByDay,
+  measuresOver,
+  measuresByPlace,
+  noMeasures,
   recentTexts,
   regionDirectory,
   type RegionDirectory,
@@ -109,12 +111,6 @@ export interface DashboardModel {
 
 const faceCounts = ['liked_1', 'liked_2', 'liked_3', 'liked_4', 'liked_5'] as const
 
-function totalOf(rows: readonly Measures[]): Measures {
-  const total = emptyMeasures()
-  for (const row of rows) addInto(total, row)
-  return total
-}
-
 /** The published cells of one slice's measures. */
 function cellsOf(m: Measures) {
   return {
@@ -150,7 +146,7 @@ function groupMeasures<T>(rows: readonly (Measures & T)[], keyOf: (row: T) => st
 
 function breakdownRows(keys: readonly string[], groups: Map<string, Measures>, groupKeys?: readonly string[]): BreakdownRow[] {
   return keys.map((key, index) => {
-    const cells = cellsOf(groups.get(key) ?? emptyMeasures())
+    const cells = cellsOf(groups.get(key) ?? noMeasures)
     return {
       key,
       ...(groupKeys ? { groupKey: groupKeys[index] } : {}),
@@ -210,24 +206,28 @@ export async function loadDashboard(
   const directory = options.directory ?? (await regionDirectory(db, scope))
   if (!directory) return undefined
   const k = K
-  const [currentDays, previousDays, themes, posterBands, currentTexts, previousTexts] = await Promise.all([
-    measuresByDay(db, scope, filters, period),
-    measuresByDay(db, scope, filters, previous),
+  const [currentDays, total, previousTotal, themes, places, currentTexts, previousTexts] = await Promise.all([
+    answersByDay(db, scope, filters, period),
+    measuresOver(db, scope, filters, period),
+    measuresOver(db, scope, filters, previous),
     themeCounts(db, scope, filters, period, previous),
-    measuresByPosterAndBand(db, scope, filters, period, directory.posters),
+    measuresByPlace(db, scope, filters, period, directory.posters),
     recentTexts(db, scope, filters, dayStartUtc(period.from), dayStartUtc(addDays(period.to, 1)), window),
     recentTexts(db, scope, filters, dayStartUtc(previous.from), dayStartUtc(addDays(previous.to, 1)), window),
   ])
 
-  const total = totalOf(currentDays)
   const responsesCell = publishedCell(total.responses, total.responses_key)
-  const previousTotal = totalOf(previousDays)
   const previousCell = publishedCell(previousTotal.responses, previousTotal.responses_key)
 
   const weeks = weeksInside(period, today).map((week) => {
     const days = periodRange(week, today)
-    const inWeek = totalOf(currentDays.filter((day) => day.day >= days.from && day.day <= days.to))
-    return { week: `${week.year}-W${String((week as { week: number }).week).padStart(2, '0')}`, monday: days.from, cell: publishedCell(inWeek.responses, inWeek.responses_key) }
+    const inWeek = { responses: 0, keySum: 0 }
+    for (const day of currentDays) {
+      if (day.day < days.from || day.day > days.to) continue
+      inWeek.responses += day.responses
+      inWeek.keySum += day.responses_key
+    }
+    return { week: `${week.year}-W${String((week as { week: number }).week).padStart(2, '0')}`, monday: days.from, cell: publishedCell(inWeek.responses, inWeek.keySum) }
   })
 
   // Themes ranked by their published count. A theme whose published count is 0 is left
@@ -263,42 +263,48 @@ export async function loadDashboard(
       z: theme.z!,
     }))
 
-  // Breakdowns: regroupings of the poster × age band rows; each cell and each total is
-  // published on its own (the total is the headline's cell: the same answers).
+  // Breakdowns: regroupings of the posters' sums (measuresByPlace); each cell and each
+  // total is published on its own (the total is the headline's cell: the same answers).
   const breakdowns: Breakdown[] = []
-  const oneWay = (key: BreakdownKey, keys: readonly string[], keyOf: (row: (typeof posterBands)[number]) => string) => {
-    const groups = groupMeasures(posterBands, keyOf)
+  const oneWay = (key: BreakdownKey, keys: readonly string[], groups: Map<string, Measures>) => {
     const breakdown = { key, rows: breakdownRows(keys, groups), total: responsesCell }
     breakdowns.push(breakdown)
     return breakdown
   }
+  const posters = places.posters
   const locationKeys = directory.locations.map((location) => String(location.id))
-  const locations = oneWay('location', locationKeys, (row) => String(row.locationId))
-  oneWay('partner', directory.partners.map((partner) => String(partner.id)), (row) => String(row.partnerId))
+  const locations = oneWay('location', locationKeys, groupMeasures(posters, (row) => String(row.locationId)))
+  oneWay('partner', directory.partners.map((partner) => String(partner.id)), groupMeasures(posters, (row) => String(row.partnerId)))
 
   // Activities, grouped under their partner.
-  const activityGroups = groupMeasures(posterBands, (row) => String(row.activityId))
+  const activityGroups = groupMeasures(posters, (row) => String(row.activityId))
+  const activitiesOf = new Map<number, string[]>()
+  for (const activity of directory.activities) {
+    const own = activitiesOf.get(activity.partnerId)
+    if (own) own.push(String(activity.id))
+    else activitiesOf.set(activity.partnerId, [String(activity.id)])
+  }
   const activityRows: BreakdownRow[] = []
   for (const partner of directory.partners) {
-    const own = directory.activities.filter((activity) => activity.partnerId === partner.id).map((activity) => String(activity.id))
+    const own = activitiesOf.get(partner.id) ?? []
     activityRows.push(...breakdownRows(own, activityGroups, own.map(() => String(partner.id))))
   }
   breakdowns.push({ key: 'activity', rows: activityRows, total: responsesCell })
 
-  oneWay('audience', audiences, (row) => row.audience)
-  const bands = oneWay('age_band', ageBandKeys, (row) => row.ageBand)
+  oneWay('audience', audiences, groupMeasures(posters, (row) => row.audience))
+  const bands = oneWay('age_band', ageBandKeys, places.bands)
 
   // Age band × location: the same threshold as every cell (the table's rule is the same
   // everywhere, so filtering to one location teaches nothing the table did not, finding 5);
   // its totals are the one-way breakdowns' published cells.
-  const cellsByLocationBand = groupMeasures(posterBands, (row) => `${row.locationId}|${row.ageBand}`)
+  const cellsByLocationBand = new Map(places.locationBands.map((cell) => [`${cell.locationId}|${cell.ageBand}`, cell]))
   const ageByLocation: AgeByLocation = {
     columns: [...ageBandKeys],
     rows: directory.locations.map((location, index) => ({
       locationId: location.id,
       cells: ageBandKeys.map((band) => {
-        const m = cellsByLocationBand.get(`${location.id}|${band}`) ?? emptyMeasures()
-        return publishedCell(m.responses, m.responses_key)
+        const cell = cellsByLocationBand.get(`${location.id}|${band}`)
+        return publishedCell(cell?.responses ?? 0, cell?.responses_key ?? 0)
       }),
       total: locations.rows[index]!.cell,
     })),

@@ -37,16 +37,40 @@ export function labelsFor(model: DashboardModel, lang: Language): Labels {
   }
 }
 
-export function formatters(lang: Language) {
-  const locale = lang === 'en' ? 'en-GB' : `${lang}-BE`
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })
-  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 })
-  const decimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
-  return {
-    integer: (n: number) => integer.format(n),
-    percent: (n: number | null) => (n === null ? '–' : percent.format(n)),
-    decimal: (n: number | null) => (n === null ? '–' : decimal.format(n)),
+type Formatters = { integer: (n: number) => string; percent: (n: number | null) => string; decimal: (n: number | null) => string }
+
+const formattersByLanguage = new Map<Language, Formatters>()
+
+/**
+ * Number formats of a language, made once per language: an Intl.NumberFormat costs more to
+ * make than to use, and a large region's dashboard formats some 4,000 numbers (the age band
+ * × location table alone is a cell per location and band), most of them the same few
+ * small counts, so integers are also kept once formatted.
+ */
+export function formatters(lang: Language): Formatters {
+  let found = formattersByLanguage.get(lang)
+  if (found === undefined) {
+    const locale = lang === 'en' ? 'en-GB' : `${lang}-BE`
+    const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })
+    const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 })
+    const decimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+    const integers = new Map<number, string>()
+    found = {
+      integer: (n: number) => {
+        let text = integers.get(n)
+        if (text === undefined) {
+          text = integer.format(n)
+          if (integers.size >= 10_000) integers.clear()
+          integers.set(n, text)
+        }
+        return text
+      },
+      percent: (n: number | null) => (n === null ? '–' : percent.format(n)),
+      decimal: (n: number | null) => (n === null ? '–' : decimal.format(n)),
+    }
+    formattersByLanguage.set(lang, found)
   }
+  return found
 }
 
 export interface DashboardView {

@@ -1,6 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { AgeBand, Audience, Database, RollupFaceCounts, RollupKeySums, RollupMeasures } from '../db/types.ts'
-import { faceNames, keySumNames, measureNames as countNames, type Period, type PeriodPiece, periodPieces } from '../answers/index.ts'
+import { type Period, type PeriodPiece, periodPieces } from '../answers/index.ts'
 
 /**
  * Aggregates for the region dashboards, read from the rollups only.
@@ -27,15 +27,30 @@ export interface DashboardFilters {
   assisted?: 'only' | 'exclude'
 }
 
-/** The counts of a slice, the answers per face and, next to every count, its key sum (a published count needs both). */
-export type Measures = RollupMeasures & RollupFaceCounts & RollupKeySums
+/**
+ * The counts the dashboard publishes: answers, tried new (yes, a bit), step 2, and the
+ * answers per face (the liked average is derived from the published face counts).
+ * `tried_no`, `liked_sum` and `liked_count` are in every rollup row but nothing on the
+ * dashboard, its CSV, report, share page or API shows them: not reading them is a quarter
+ * fewer values per row, and handing rows from the database to JavaScript costs per value.
+ */
+const publishedCounts = ['responses', 'tried_yes', 'tried_a_bit', 'step2', 'liked_1', 'liked_2', 'liked_3', 'liked_4', 'liked_5'] as const
 
-/** Every column the dashboard reads from an answer rollup. */
-const measureNames = [...countNames, ...faceNames, ...keySumNames] as const
+/** Every column the dashboard reads from an answer rollup: each published count and its key sum (a published count needs both). */
+const measureNames = [...publishedCounts, ...publishedCounts.map((name) => `${name}_key` as const)] as const satisfies readonly (keyof (RollupMeasures & RollupFaceCounts & RollupKeySums))[]
 
+/** The counts of a slice and, next to every count, its key sum. */
+export type Measures = Pick<RollupMeasures & RollupFaceCounts & RollupKeySums, (typeof measureNames)[number]>
+
+const zeroMeasures: Readonly<Measures> = Object.freeze(Object.fromEntries(measureNames.map((name) => [name, 0])) as unknown as Measures)
+
+/** A fresh all-zero slice (a copy of one object: built per group and per row, it must be cheap). */
 export function emptyMeasures(): Measures {
-  return Object.fromEntries(measureNames.map((name) => [name, 0])) as unknown as Measures
+  return { ...zeroMeasures }
 }
+
+/** The empty slice, for reading only (a breakdown row or table cell without answers). */
+export const noMeasures: Readonly<Measures> = zeroMeasures
 
 export function addInto(into: Measures, row: Partial<Record<keyof Measures, unknown>>, sign = 1): void {
   for (const name of measureNames) {
@@ -74,39 +89,69 @@ function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, f
 
 const sumsOfMeasures = measureNames.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))
 
-export interface DayMeasures extends Measures {
+/** The answers of one day of the slice and their key sum: what a week's bar and a month's quote gate publish. */
+export interface DayAnswers {
   day: string
+  responses: number
+  responses_key: number
 }
 
-/** Counters per day in the period, for the slice (days without answers are absent). */
-export async function measuresByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayMeasures[]> {
+/**
+ * Answers per day in the period, for the slice (days without answers are absent). Only the
+ * answers and their key sum: the weeks' bars and the quotes' month gates show nothing else,
+ * and the rest of a period's figures come from `measuresOver`, a row for the whole period.
+ */
+export async function answersByDay(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<DayAnswers[]> {
   let rows: Record<string, unknown>[]
   if (!needsPosterGrain(scope, filters)) {
     // Plan: SEARCH rollup_region_days USING PRIMARY KEY (region_id=? AND day>? AND day<?).
     // One row per day with answers: at most the period's days, whatever the total.
     rows = await db
       .selectFrom('rollup_region_days')
-      .select(['day', ...measureNames])
+      .select(['day', 'responses', 'responses_key'])
       .where('region_id', '=', scope.regionId)
       .where('day', '>=', period.from)
       .where('day', '<=', period.to)
       .execute()
   } else {
-    // Plan: SEARCH rollup_poster_days USING PRIMARY KEY (region_id=? AND day>? AND day<?),
-    // the filters tested on those rows: the region's poster-days in the period (posters ×
-    // days), not its answers.
+    // Plan: SEARCH rollup_poster_days USING PRIMARY KEY (region_id=? AND day>? AND day<?)
+    // (a partner: rollup_poster_days_partner (partner_id=? AND day>? AND day<?)), the
+    // filters tested on those rows: the region's poster-days in the period (posters × days),
+    // not its answers.
     rows = await posterConditions(db.selectFrom('rollup_poster_days'), scope, filters)
-      .select(['day', ...sumsOfMeasures])
+      .select(['day', sql<string>`sum(responses)`.as('responses'), sql<string>`sum(responses_key)`.as('responses_key')])
       .where('day', '>=', period.from)
       .where('day', '<=', period.to)
       .groupBy('day')
       .execute()
   }
-  return rows.map((row) => {
-    const measures = emptyMeasures()
-    addInto(measures, row)
-    return { day: String(row.day), ...measures }
-  })
+  return rows.map((row) => ({ day: String(row.day), responses: Number(row.responses), responses_key: Number(row.responses_key) }))
+}
+
+/**
+ * Every measure of the slice summed over the period, in one row: the headline, and the
+ * previous period's total. Unfiltered, from the region's days (at most the period's days);
+ * with a filter or a partner scope from the poster grain in signed pieces of years, months
+ * and days (`periodPieces`), which reads a row per poster and band for a whole year instead
+ * of one per poster, band and day.
+ */
+export async function measuresOver(db: Kysely<Database>, scope: DashboardScope, filters: DashboardFilters, period: Period): Promise<Measures> {
+  let rows: Record<string, unknown>[]
+  if (!needsPosterGrain(scope, filters)) {
+    // Plan: SEARCH rollup_region_days USING PRIMARY KEY (region_id=? AND day>? AND day<?).
+    rows = await db
+      .selectFrom('rollup_region_days')
+      .select(sumsOfMeasures)
+      .where('region_id', '=', scope.regionId)
+      .where('day', '>=', period.from)
+      .where('day', '<=', period.to)
+      .execute()
+  } else {
+    rows = await posterGrainSums(db, scope, filters, period, [], measureNames)
+  }
+  const total = emptyMeasures()
+  for (const row of rows) addInto(total, row)
+  return total
 }
 
 type Grain = PeriodPiece['grain']
@@ -181,57 +226,106 @@ export interface PosterPlace {
   audience: Audience
 }
 
-export interface PosterBandMeasures extends Measures, PosterPlace {
+export interface PosterMeasures extends Measures, PosterPlace {
   posterId: number
+}
+
+export interface LocationBandCount {
+  locationId: number
   ageBand: AgeBand | ''
+  responses: number
+  responses_key: number
+}
+
+/** What every breakdown of a period is regrouped from (see `measuresByPlace`). */
+export interface PlaceMeasures {
+  /** Per poster, with its place: the location, partner, activity and audience breakdowns. */
+  posters: PosterMeasures[]
+  /** Per age band ('' = not given). */
+  bands: Map<AgeBand | '', Measures>
+  /** Answers per location and age band (the age band × location table shows no other count). */
+  locationBands: LocationBandCount[]
 }
 
 /**
- * Counters per poster and age band over the period: every breakdown (location, activity,
- * partner, audience, age band, age band × location) is a regrouping of these few hundred
- * rows, so the page needs one read for all of them. It is the dashboard's largest read:
- * a year of a large region is some 8,000 poster-month rows. So the period is read in
- * signed pieces with whole years where that is fewer rows (see `periodPieces`), and the
- * pieces are added up in one statement (`union all`, then one `group by`): the database
- * then hands over each poster and band once, which costs more per row than scanning.
- * Grouping by the two key columns only (not the carried partner, location, activity)
- * keeps the sort small; the poster's place comes from `posters` (a poster keeps its
- * activity and location for life).
+ * The period's rows of the poster-grain rollups that match the slice, summed per `groupBy`:
+ * the period is read in signed pieces with whole years where that is fewer rows (see
+ * `periodPieces`), and the pieces are added up in one statement (`union all`, then one
+ * `group by`), so the database hands each group over once.
  */
-export async function measuresByPosterAndBand(
+function posterGrainSums(
+  db: Kysely<Database>,
+  scope: DashboardScope,
+  filters: DashboardFilters,
+  period: Period,
+  groupBy: readonly ('poster_id' | 'age_band' | 'location_id')[],
+  measures: readonly (keyof Measures)[],
+): Promise<Record<string, unknown>[]> {
+  // Plan: each piece SEARCHes rollup_poster_{days,months,years} USING PRIMARY KEY (region_id=?
+  // AND grain>? AND grain<?) (a partner: rollup_poster_*_partner (partner_id=? AND grain>?
+  // AND grain<?)), then one TEMP B-TREE groups the union (none without `groupBy`): rows per poster, band and piece
+  // (a year is one row per poster and band), bounded by the region's posters, not its answers.
+  const pieces = periodPieces(period, { years: true }).map(
+    (piece) =>
+      posterConditions(db.selectFrom(`rollup_poster_${piece.grain}s`) as AnyQuery, scope, filters)
+        .select([...groupBy])
+        // The sign is a literal: a piece that takes away is the same statement every time.
+        .select(measures.map((name) => sql<number>`${sql.ref(name)} * ${sql.lit(piece.sign)}`.as(name)))
+        .where(piece.grain, '>=', piece.from)
+        .where(piece.grain, '<=', piece.to) as AnyQuery,
+  )
+  const union = pieces.slice(1).reduce((all, piece) => all.unionAll(piece), pieces[0]!)
+  const sums = db.selectFrom(union.as('pieces')).select([...groupBy, ...measures.map((name) => sql<string>`sum(${sql.ref(name)})`.as(name))] as never)
+  // No grouping column: one row for the whole period (sums of no rows are null: read as 0).
+  return (groupBy.length === 0 ? sums : sums.groupBy([...groupBy] as never)).execute() as Promise<Record<string, unknown>[]>
+}
+
+/**
+ * The sums every breakdown of the period is a regrouping of (location, activity, partner,
+ * audience, age band, age band × location), in three reads of the same pieces: per poster,
+ * per age band, and the answers alone per location and band. It is the dashboard's largest
+ * read (a year of a large region is some 8,000 poster-month rows), and what costs is
+ * handing rows over to JavaScript, per value: one read per poster and band with every
+ * measure (3,500 rows × 20 values for a region of 500 posters) cost twice the three reads
+ * together (measured on the wide-region bench database). Key sums add up like counts, so
+ * every published cell is the one the poster × band rows would give. Grouping by key
+ * columns only keeps the sorts small. A poster's place comes from `posters`: a poster keeps
+ * its partner, activity and location for life (so a rollup row's own location_id is its
+ * poster's), and `posters` holds every poster of the scope.
+ */
+export async function measuresByPlace(
   db: Kysely<Database>,
   scope: DashboardScope,
   filters: DashboardFilters,
   period: Period,
   posters: ReadonlyMap<number, PosterPlace>,
-): Promise<PosterBandMeasures[]> {
-  // Plan: each piece SEARCHes rollup_poster_{days,months,years} USING PRIMARY KEY (region_id=?
-  // AND grain>? AND grain<?), then one TEMP B-TREE groups the union: rows per poster, band
-  // and piece (a year is one row per poster and band), bounded by the region's posters.
-  const pieces = periodPieces(period, { years: true }).map(
-    (piece) =>
-      posterConditions(db.selectFrom(`rollup_poster_${piece.grain}s`) as AnyQuery, scope, filters)
-        .select(['poster_id', 'age_band'])
-        // The sign is a literal: a piece that takes away is the same statement every time.
-        .select(measureNames.map((name) => sql<number>`${sql.ref(name)} * ${sql.lit(piece.sign)}`.as(name)))
-        .where(piece.grain, '>=', piece.from)
-        .where(piece.grain, '<=', piece.to) as AnyQuery,
-  )
-  const union = pieces.slice(1).reduce((all, piece) => all.unionAll(piece), pieces[0]!)
-  const rows = (await db
-    .selectFrom(union.as('pieces'))
-    .select(['poster_id', 'age_band', ...sumsOfMeasures] as never)
-    .groupBy(['poster_id', 'age_band'] as never)
-    .execute()) as Record<string, unknown>[]
-  const merged = new Map<string, PosterBandMeasures>()
-  for (const row of rows) {
+): Promise<PlaceMeasures> {
+  const [posterRows, bandRows, locationBandRows] = await Promise.all([
+    posterGrainSums(db, scope, filters, period, ['poster_id'], measureNames),
+    posterGrainSums(db, scope, filters, period, ['age_band'], measureNames),
+    posterGrainSums(db, scope, filters, period, ['location_id', 'age_band'], ['responses', 'responses_key']),
+  ])
+  const byPoster: PosterMeasures[] = []
+  for (const row of posterRows) {
     const place = posters.get(Number(row.poster_id))
     if (!place) continue
-    const into: PosterBandMeasures = { posterId: Number(row.poster_id), ...place, ageBand: row.age_band as AgeBand | '', ...emptyMeasures() }
+    const into: PosterMeasures = { posterId: Number(row.poster_id), ...place, ...emptyMeasures() }
     addInto(into, row)
-    merged.set(`${row.poster_id}|${row.age_band}`, into)
+    byPoster.push(into)
   }
-  return [...merged.values()]
+  const bands = new Map<AgeBand | '', Measures>()
+  for (const row of bandRows) {
+    const into = emptyMeasures()
+    addInto(into, row)
+    bands.set(row.age_band as AgeBand | '', into)
+  }
+  const locationBands = locationBandRows.map((row) => ({
+    locationId: Number(row.location_id),
+    ageBand: row.age_band as AgeBand | '',
+    responses: Number(row.responses),
+    responses_key: Number(row.responses_key),
+  }))
+  return { posters: byPoster, bands, locationBands }
 }
 
 export interface RegionDirectory {

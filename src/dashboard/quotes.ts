@@ -6,7 +6,7 @@ import type { DashboardModel } from './dashboard.ts'
 import { addDays, brusselsDay, cellKey, dayStartUtc, type Period, publish } from '../answers/index.ts'
 import { type GridPeriod, periodRange } from '../answers/period-grid.ts'
 import { labelsFor } from './presentation.ts'
-import { type DashboardFilters, type DashboardScope, measuresByDay } from './queries.ts'
+import { answersByDay, type DashboardFilters, type DashboardScope } from './queries.ts'
 
 /**
  * "In their own words": a few free texts on the signed-in dashboard.
@@ -88,7 +88,7 @@ export async function dashboardQuotes(
   if (grid.kind === 'week') return { state: 'short', quotes: [] }
   const months = wholeMonths(periodRange(grid, today), today)
   // The scope's answers per day over those months (no filter), for k and for each quote's month.
-  const days = await measuresByDay(db, scope, {}, months)
+  const days = await answersByDay(db, scope, {}, months)
   // The gates read published counts, like every other figure: a true count compared with k
   // would tell a reader whether a month held 1…4 answers. A cell's key is its key sum mod 256.
   const perMonth = new Map<string, { count: number; keySum: number }>()

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
-import { brusselsDay } from '../answers/index.ts'
+import { localDay } from '../answers/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +16,9 @@ declare module 'fastify' {
  * counter of "yesterday" would still move during the first hours of a Belgian morning.
  */
 export function scanDay(now: Date = new Date()): string {
-  return brusselsDay(now.toISOString())
+  // localDay keeps the day for the current minute: every scan (GET /q/:code, the hot path)
+  // asks, and no ISO string need be made for it.
+  return localDay(now.getTime())
 }
 
 /**
