@@ -157,6 +157,6 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     const { directory, parsed } = slice
     const model = await figuresFor(app.db, scope, slice, false, day)
     const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
-    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
+    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name, ...(scope.partnerId === undefined ? {} : { partnerId: scope.partnerId }) })
   })
 }
