@@ -185,3 +185,21 @@ t.test('a running period on the front: the back covers the last complete one; a 
   t.match(ownBack, new RegExp(`^${label['talen']} ${languages} `, 'm'), 'languages as asked at their own posters')
   t.match(ownBack.replace(/\s+/g, ' '), 'Je ziet alleen de antwoorden bij de affiches van Bib Borgloon.')
 })
+
+t.test('many long updates: the back side is cut to its room, the report stays one sheet', async (t) => {
+  const { app, db, world } = await setup(t)
+  const coordinatorId = await makeUser(db, 'coordinator', 'crowded@example.be', { regionIds: [world.regionId] })
+  const long = 'We zetten samen met de bibliotheek, het CVO en het buurthuis een reeks avonden op waarin mensen elkaar helpen met wat ze nog niet kunnen, van formulieren tot een eerste les Nederlands. '.repeat(4)
+  for (let i = 0; i < 30; i++) {
+    await addRegionUpdate(db, { regionId: world.regionId, themeId: world.themes['talen']!, body: `${i + 1}. ${long}`, userId: coordinatorId }, new Date(Date.UTC(2026, 9, 1 + i, 9)))
+  }
+  const coordinator = await signedIn(app, db, 'coordinator', { regionIds: [world.regionId] })
+  const pdf = (await coordinator.get(`/admin/dashboard/${world.regionId}/report.pdf?period=2026-Q3`)).rawPayload
+  writeFileSync(new URL('report-two-sided-crowded.pdf', artifacts), pdf)
+  t.equal(pageCount(pdf), 2, 'still two pages')
+  const back = (await pdfLines(pdf)).split('\f')[1]!
+  const shown = [...back.matchAll(/^2026-10-\d\d · Talen$/gm)].length
+  t.ok(shown >= 3, `the newest updates are printed (${shown})`)
+  t.match(back, new RegExp(`^en nog ${30 - shown} andere$`, 'm'), 'with a line that says how many more there are')
+  t.match(back, /^2026-10-30 · Talen$/m, 'the newest first')
+})
