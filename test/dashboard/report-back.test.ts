@@ -189,7 +189,7 @@ t.test('a running period on the front: the back covers the last complete one; a 
 t.test('many long updates: the back side is cut to its room, the report stays one sheet', async (t) => {
   const { app, db, world } = await setup(t)
   const coordinatorId = await makeUser(db, 'coordinator', 'crowded@example.be', { regionIds: [world.regionId] })
-  const long = 'We zetten samen met de bibliotheek, het CVO en het buurthuis een reeks avonden op waarin mensen elkaar helpen met wat ze nog niet kunnen, van formulieren tot een eerste les Nederlands. '.repeat(4)
+  const long = 'We zetten samen met de bibliotheek, het CVO en het buurthuis een reeks avonden op waarin mensen elkaar helpen met wat ze nog niet kunnen, van formulieren tot een eerste les Nederlands. '.repeat(4).slice(0, 590)
   for (let i = 0; i < 30; i++) {
     await addRegionUpdate(db, { regionId: world.regionId, themeId: world.themes['talen']!, body: `${i + 1}. ${long}`, userId: coordinatorId }, new Date(Date.UTC(2026, 9, 1 + i, 9)))
   }
