@@ -11,7 +11,7 @@ import type { RegionDirectory } from './queries.ts'
 import type { ReportBack } from './report-back.ts'
 
 /**
- * The one-page report as a PDF made on the server, for partners and the local council
+ * The report as a PDF made on the server (one sheet, two sides), for partners and the local council
  * (people who get a file by e-mail, not a link). It draws the same `DashboardView` the
  * page shows — every count already formatted and suppressed ("< k", "•") by
  * presentation.ts — so the PDF cannot show a number the page does not. The only raw

@@ -16,7 +16,8 @@ import { loadPlanning, parsePlanningPeriod } from '../planning/index.ts'
  * page and the offers list show them one by one), so their counts are plain; follow-up
  * outcomes are about people, so each kind of path step is published over its steps' record
  * keys, like the partner page's referrals, and "paths that reached a next step" over the keys
-of the answers behind the paths (`pathsNextStep`). Nothing names a person, and no free text
+of the answers behind the paths (both counted in src/followup/outcomes.ts, which the report's
+back side reads too). Nothing names a person, and no free text
 is quoted.
  */
 

@@ -23,7 +23,7 @@ export interface SheetInput {
   font: PosterFont
 }
 
-/** A document with its one A4 page added, the font registered as `regular` and `bold`. */
+/** A document with its first A4 page added, the font registered as `regular` and `bold`. */
 export function a4Sheet(input: SheetInput): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
