@@ -37,6 +37,8 @@ export type Resource =
   | { type: 'audit'; regionId?: number }
   /** The region dashboard (view only); a partner member sees their own organisation's figures. */
   | { type: 'dashboard'; regionId: number }
+  /** One overview of demand over every region a person coordinates (view only): for coordinators of more than one region, and admins (every region). */
+  | { type: 'regions-overview' }
   /** The planning page, demand beside supply (view only); a partner member sees it without other partners' figures. */
   | { type: 'planning'; regionId: number }
   /** A region's criteria for choosing activities, and its scoring panel: the coordinator's. */
@@ -113,6 +115,9 @@ export function can(user: CurrentUser, action: Action, resource: Resource): bool
     case 'planning':
       // As the dashboard: a partner member with exactly one organisation, whose figures are compared with the rest.
       return coordinates(user, resource.regionId) || (action === 'view' && user.role === 'partner' && user.partnerIds.length === 1 && memberOf(user, resource.regionId, undefined))
+    case 'regions-overview':
+      // With one region the overview is that region's planning page again; partner members and bridge figures have no region-wide figures to set side by side.
+      return action === 'view' && user.role === 'coordinator' && user.regionIds.length > 1
     case 'criteria':
     case 'import':
       return coordinates(user, resource.regionId)

@@ -3,14 +3,15 @@ import type { Database } from '../db/types.ts'
 import { type Language, type MessageKey, type Translate, translator } from '../i18n/i18n.ts'
 import { documentBuffer } from '../pdf/document.ts'
 import { posterFont, printable, type PosterFont } from '../pdf/fonts.ts'
-import { a4, a4Sheet, accent, type Face, ink, sheetWriter, type SheetWriter, soft } from '../pdf/sheet.ts'
+import { a4, a4Sheet, accent, addSheetPage, type Face, ink, sheetWriter, type SheetWriter, soft } from '../pdf/sheet.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import type { DashboardView } from './presentation.ts'
 import type { RegionDirectory } from './queries.ts'
+import type { ReportBack } from './report-back.ts'
 
 /**
- * The one-page report as a PDF made on the server, for partners and the local council
+ * The report as a PDF made on the server (one sheet, two sides), for partners and the local council
  * (people who get a file by e-mail, not a link). It draws the same `DashboardView` the
  * page shows — every count already formatted and suppressed ("< k", "•") by
  * presentation.ts — so the PDF cannot show a number the page does not. The only raw
@@ -23,8 +24,9 @@ import type { RegionDirectory } from './queries.ts'
  * not fit a column of an A4 sheet; it stays on the page and in the CSV).
  *
  * Layout: A4 portrait, everything placed at absolute positions inside fixed bands, and
- * every list cut to the room it has ("and 4 more"), so the report is one page whatever
- * the data. The text is set in Noto Sans (src/pdf/fonts.ts): Latin, Greek and
+ * every list cut to the room it has ("and 4 more"), so the report is one sheet, two sides,
+ * whatever the data: the dashboard on the front, "what we learned and what we did"
+ * (report-back.ts) on the back. The text is set in Noto Sans (src/pdf/fonts.ts): Latin, Greek and
  * Cyrillic. A name in a script the font lacks (Arabic, Ge'ez…) loses those characters;
  * a name left empty by that is printed as a placeholder sentence instead of blank boxes.
  */
@@ -45,6 +47,8 @@ export interface ReportInput {
   /** For a partner member: whose answers these are. */
   scopeNote?: string
   generatedAt: Date
+  /** The back side ("what we learned and what we did", report-back.ts); null when the grid has no complete period yet. */
+  back?: ReportBack | null
   font?: PosterFont
 }
 
@@ -220,7 +224,7 @@ function drawBreakdown(w: Writer, breakdown: Breakdown, x: number, y: number, wi
   return used + breakdownRowHeight + 2.5
 }
 
-/** Draws the report on one A4 page and returns the PDF. */
+/** Draws the report on one A4 sheet (the back side when `back` is given) and returns the PDF. */
 export function reportPdf(input: ReportInput): Promise<Buffer> {
   const font = input.font ?? posterFont
   const t = translator(input.lang)
@@ -268,12 +272,124 @@ export function reportPdf(input: ReportInput): Promise<Buffer> {
     else right += used
   }
 
-  // Footer: when, and what "< k" means.
+  drawFooter(w, input, footerTop)
+  if (input.back !== undefined) {
+    addSheetPage(doc)
+    drawBack(w, input, input.back)
+    drawFooter(w, input, footerTop)
+  }
+  return documentBuffer(doc)
+}
+
+/** Footer: when, and what "< k" means. */
+function drawFooter(w: Writer, input: ReportInput, footerTop: number): void {
+  const { doc, t } = w
+  const k = String(input.view.k)
   doc.moveTo(margin, footerTop).lineTo(margin + contentWidth, footerTop).lineWidth(0.5).strokeColor(rule).stroke()
   const generated = input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')
-  w.line(t('dashboard.pdf.footer', { date: `${generated} UTC`, k: String(view.k) }), margin, footerTop + 5, contentWidth, 7.5, { color: soft })
-  w.paragraph(t('dashboard.legend', { k: String(view.k) }), margin, footerTop + 15, contentWidth, 7, 2, { color: soft })
-  return documentBuffer(doc)
+  w.line(t('dashboard.pdf.footer', { date: `${generated} UTC`, k }), margin, footerTop + 5, contentWidth, 7.5, { color: soft })
+  w.paragraph(t('dashboard.legend', { k }), margin, footerTop + 15, contentWidth, 7, 2, { color: soft })
+}
+
+/** A small table: a name column and right-aligned number columns, with column names; cut to `rows` rows. */
+function drawTable(w: Writer, header: string[], rows: string[][], x: number, y: number, width: number, numberWidths: number[], room: number): number {
+  const { doc, t } = w
+  const nameWidth = width - numberWidths.reduce((a, b) => a + b, 0)
+  const columns = (cells: string[], rowY: number, options: { face?: Face; color?: string; size?: number } = {}) => {
+    const size = options.size ?? 8.5
+    w.line(cells[0]!, x, rowY, nameWidth - 4, size, options)
+    let at = x + nameWidth
+    numberWidths.forEach((cw, index) => {
+      w.line(cells[index + 1]!, at + 2, rowY, cw - 2, size, { ...options, align: 'right' })
+      at += cw
+    })
+  }
+  const rowHeight = 12.5
+  columns(header, y + 1, { color: soft, size: 7 })
+  let used = breakdownRowHeight
+  doc.moveTo(x, y + used - 0.5).lineTo(x + width, y + used - 0.5).lineWidth(0.5).strokeColor(rule).stroke()
+  used += 2
+  const fits = rows.length <= room ? rows.length : room - 1
+  for (let index = 0; index < fits; index++) {
+    columns(rows[index]!, y + used)
+    used += rowHeight
+  }
+  if (fits < rows.length) {
+    w.line(t('dashboard.pdf.more', { count: String(rows.length - fits) }), x, y + used, width, 8, { color: soft })
+    used += rowHeight
+  }
+  return used
+}
+
+/**
+ * The back side: the period it covers, then the top needs and the gaps (left), what changed
+ * against a year before and what the follow-up reached (right), and across the foot the
+ * region's updates, newest first, as many as fit.
+ */
+function drawBack(w: Writer, input: ReportInput, back: ReportBack | null): void {
+  const { t } = w
+  const k = String(input.view.k)
+  let y = margin
+  w.line(t('app.name'), margin, y, contentWidth, 9, { face: 'bold', color: accent })
+  y += 13
+  w.line(t('dashboard.pdf.back.title'), margin, y, contentWidth, 17, { face: 'bold' })
+  y += 24
+  if (back === null) {
+    w.paragraph(t('dashboard.pdf.back.no_period'), margin, y, contentWidth, 9, 3)
+    return
+  }
+  const periodText = t(back.earlier ? 'dashboard.pdf.back.period_earlier' : 'dashboard.pdf.back.period', { period: back.periodId, from: back.range.from, to: back.range.to })
+  const compared = back.yearBeforeId === null ? t('dashboard.pdf.back.no_year_before') : t('dashboard.pdf.back.year_before', { period: back.yearBeforeId })
+  y += w.paragraph(`${periodText} ${compared}`, margin, y, contentWidth, 9, 3, { color: soft }) + 2
+  if (input.scopeNote) y += w.paragraph(input.scopeNote, margin, y, contentWidth, 9, 2, { color: soft }) + 2
+  y += 10
+
+  const leftX = margin
+  const rightX = margin + columnWidth + gutter
+  let left = y
+  left += heading(w, t('dashboard.pdf.back.needs'), leftX, left, columnWidth)
+  if (back.needs.length === 0) left += w.paragraph(t('dashboard.pdf.back.needs_none'), leftX, left, columnWidth, 8.5, 3) + 6
+  else {
+    const rows = back.needs.map((need) => [need.label, String(need.demand), need.share, need.yearBefore])
+    left += drawTable(w, [t('dashboard.pdf.back.col.theme'), t('dashboard.pdf.back.col.answers'), t('dashboard.pdf.back.col.share'), t('dashboard.pdf.back.col.year_before')], rows, leftX, left, columnWidth, [44, 44, 50], 8) + 10
+  }
+  left += heading(w, t('dashboard.pdf.back.gaps'), leftX, left, columnWidth)
+  left += w.paragraph(t('dashboard.pdf.back.gaps_how', { k, from: back.supplyWindow.from, to: back.supplyWindow.to }), leftX, left, columnWidth, 7, 3, { color: soft }) + 4
+  if (back.gaps.length === 0) left += w.paragraph(t('dashboard.pdf.back.gaps_none'), leftX, left, columnWidth, 8.5, 3) + 6
+  else {
+    const rows = back.gaps.map((gap) => [gap.label, String(gap.demand), gap.pressure])
+    left += drawTable(w, [t('dashboard.pdf.back.col.theme'), t('dashboard.pdf.back.col.answers'), t('dashboard.pdf.back.col.requests')], rows, leftX, left, columnWidth, [44, 70], 8) + 10
+  }
+
+  let right = y
+  right += heading(w, t('dashboard.pdf.back.change'), rightX, right, columnWidth)
+  const changeRows = back.change.map((row) => [row.label, row.now, row.yearBefore])
+  right += drawTable(w, ['', back.periodId, back.yearBeforeId ?? t('dashboard.pdf.back.col.year_before')], changeRows, rightX, right, columnWidth, [56, 56], 6) + 10
+  right += heading(w, t('dashboard.pdf.back.followup'), rightX, right, columnWidth)
+  const followRows = [...back.outcomes.map((outcome) => [t(`digest.outcome.${outcome.kind}`), String(outcome.count)]), [t('digest.did.paths'), String(back.pathsNextStep)]]
+  right += drawTable(w, ['', t('dashboard.pdf.back.col.count')], followRows, rightX, right, columnWidth, [56], 8)
+  right += w.paragraph(t('dashboard.pdf.back.followup_how'), rightX, right + 2, columnWidth, 7, 3, { color: soft }) + 12
+
+  // The updates, across the page, below the taller column.
+  const footerTop = pageHeight - margin - 30
+  let top = Math.max(left, right) + 4
+  heading(w, t('dashboard.pdf.back.updates'), margin, top, contentWidth)
+  top += 15
+  if (back.updates.length === 0) {
+    w.paragraph(t('dashboard.pdf.back.updates_none'), margin, top, contentWidth, 8.5, 2)
+    return
+  }
+  let shown = 0
+  for (const update of back.updates) {
+    // Each update needs its date line and at least one line of text, and room for "and N more" below.
+    if (top + 32 > footerTop - 14) break
+    w.line(update.theme === null ? update.day : `${update.day} · ${update.theme}`, margin, top, contentWidth, 8, { face: 'bold', color: soft })
+    top += 11
+    const lines = Math.max(1, Math.min(3, Math.floor((footerTop - 14 - top) / 11)))
+    top += w.paragraph(update.body, margin, top, contentWidth, 8.5, lines) + 6
+    shown++
+  }
+  if (shown < back.updates.length) w.line(t('dashboard.pdf.more', { count: String(back.updates.length - shown) }), margin, top, contentWidth, 8, { color: soft })
 }
 
 /** The filters of a dashboard URL in words, for the report's heading. */

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { today } from '../answers/index.ts'
 import { type Language, type MessageKey, translator } from '../i18n/i18n.ts'
 import { warmPosterFont } from '../pdf/fonts.ts'
 import type { DashboardModel } from './dashboard.ts'
 import type { ParsedFilters } from './filters.ts'
 import { presentDashboard } from './presentation.ts'
 import type { RegionDirectory } from './queries.ts'
+import { loadReportBack } from './report-back.ts'
 import { filtersInWords, regionSlug, reportFileName, reportPdf, type ReportView } from './report-pdf.ts'
 
 export interface ReportRequest {
@@ -15,8 +17,9 @@ export interface ReportRequest {
   now: Date
   /** The dashboard's title or the share page's: the PDF is headed like the page it comes from. */
   titleKey: 'dashboard.title' | 'share.page.title'
-  /** For a partner member's report: their organisation. */
+  /** For a partner member's report: their organisation, and its id (the back side shows their own figures too). */
   partnerName?: string
+  partnerId?: number
 }
 
 /**
@@ -51,6 +54,9 @@ export async function sendReportPdf(app: FastifyInstance, request: FastifyReques
     emerging: page.emerging,
     breakdowns: page.breakdowns,
   }
+  // The back side covers the last complete grid period (report-back.ts), the same for every slice of the front: filters narrow the front only.
+  const scope = { regionId: directory.region.id, ...(report.partnerId === undefined ? {} : { partnerId: report.partnerId }) }
+  const back = await loadReportBack(app.db, { scope, directory, grid: model.grid, today: today(report.now), language: lang, t })
   const started = performance.now()
   const pdf = await reportPdf({
     model,
@@ -61,6 +67,7 @@ export async function sendReportPdf(app: FastifyInstance, request: FastifyReques
     filters: filtersInWords(parsed, directory, t),
     ...(report.partnerName === undefined ? {} : { scopeNote: t('dashboard.scope.partner', { partner: report.partnerName }) }),
     generatedAt: report.now,
+    back,
   })
   request.log.debug({ ms: Math.round(performance.now() - started), bytes: pdf.length }, 'report PDF drawn')
   const name = reportFileName(await regionSlug(app.db, directory.region.id), model)

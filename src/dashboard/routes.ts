@@ -58,7 +58,7 @@ function refuseFile(request: FastifyRequest, reply: FastifyReply, notice: Notice
 }
 
 /**
- * The region dashboard (`/admin/dashboard/:regionId`), its CSV export and its one-page PDF,
+ * The region dashboard (`/admin/dashboard/:regionId`), its CSV export and its report PDF (one sheet, two sides),
  * registered under the region scope (request.region). Filters are URL parameters; a value
  * that does not fit gives the dashboard with a message, never a 500.
  */
@@ -148,7 +148,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
       .send(dashboardCsv(model, csvLanguageOf(request.query.lang, staffLanguage(request))))
   })
 
-  // The one-page report as a PDF (src/dashboard/report-routes.ts), with the page's filters.
+  // The report as a PDF (src/dashboard/report-routes.ts), its front with the page's filters.
   routes.get('/report.pdf', { schema: { querystring: dashboardQuery } }, async (request, reply) => {
     const scope = dashboardScopeOf(request)
     const day = today(now())
@@ -157,6 +157,6 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     const { directory, parsed } = slice
     const model = await figuresFor(app.db, scope, slice, false, day)
     const partner = scope.partnerId === undefined ? undefined : directory.partners.find((p) => p.id === scope.partnerId)
-    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name })
+    return sendReportPdf(app, request, reply, { lang: staffLanguage(request), directory, parsed, model, now: now(), titleKey: 'dashboard.title', partnerName: partner?.name, ...(scope.partnerId === undefined ? {} : { partnerId: scope.partnerId }) })
   })
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import { addDays, dayStartUtc } from '../answers/index.ts'
-import { cellKey, publish } from '../answers/cell-key.ts'
 import { type GridPeriod, periodId, periodOf, dayNumber, periodRange, previousPeriod } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
+import { type OutcomeKind, pathsNextStep, pathStepCounts } from '../followup/index.ts'
 import { partnerFigures, type PartnerFigures } from '../partners/index.ts'
 import { loadPlanning, parsePlanningPeriod } from '../planning/index.ts'
 
@@ -16,7 +16,8 @@ import { loadPlanning, parsePlanningPeriod } from '../planning/index.ts'
  * page and the offers list show them one by one), so their counts are plain; follow-up
  * outcomes are about people, so each kind of path step is published over its steps' record
  * keys, like the partner page's referrals, and "paths that reached a next step" over the keys
-of the answers behind the paths (`pathsNextStep`). Nothing names a person, and no free text
+of the answers behind the paths (both counted in src/followup/outcomes.ts, which the report's
+back side reads too). Nothing names a person, and no free text
 is quoted.
  */
 
@@ -54,8 +55,8 @@ export interface DigestTheme {
   previous: number | null
 }
 
-export type OutcomeKind = 'conversation' | 'referral' | 'trial' | 'started' | 'completed' | 'stopped'
-export const outcomeKinds: readonly OutcomeKind[] = ['conversation', 'referral', 'trial', 'started', 'completed', 'stopped']
+// Follow-up outcomes are counted and published by src/followup (the report's second page publishes them too).
+export { type OutcomeKind, outcomeKinds } from '../followup/index.ts'
 
 export interface Digest {
   scope: { regionId: number; regionName: string; partnerId: number | null; partnerName: string | null }
@@ -80,7 +81,7 @@ export interface Digest {
 async function ecosystem(db: Kysely<Database>, regionId: number, range: { from: string; to: string }): Promise<Digest['ecosystem']> {
   const from = dayStartUtc(range.from)
   const until = dayStartUtc(addDays(range.to, 1))
-  const [updates, offers, steps] = await Promise.all([
+  const [updates, offers, outcomes] = await Promise.all([
     db
       .selectFrom('region_updates')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -96,58 +97,9 @@ async function ecosystem(db: Kysely<Database>, regionId: number, range: { from: 
       .where('created_at', '>=', from)
       .where('created_at', '<', until)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('path_steps')
-      .innerJoin('contact_requests', 'contact_requests.id', 'path_steps.contact_request_id')
-      .select((eb) => ['path_steps.kind', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string>('path_steps.record_key').as('keys')])
-      .where('contact_requests.region_id', '=', regionId)
-      .where('path_steps.on_day', '>=', range.from)
-      .where('path_steps.on_day', '<=', range.to)
-      .groupBy('path_steps.kind')
-      .execute(),
+    pathStepCounts(db, regionId, range),
   ])
-  const outcomes = Object.fromEntries(outcomeKinds.map((kind) => [kind, 0])) as Record<OutcomeKind, number>
-  for (const row of steps) {
-    if (row.kind in outcomes) outcomes[row.kind as OutcomeKind] = publish(Number(row.n), cellKey(row.keys))
-  }
   return { updates: Number(updates.n), offers: Number(offers.n), outcomes }
-}
-
-/** The step kinds that make "a next step": the person went beyond talking and being referred. */
-export const nextStepKinds = ['trial', 'started', 'completed'] as const satisfies readonly OutcomeKind[]
-
-/**
- * Paths that reached a next step in `range`: contact requests of the region with at least
- * one step of kind trial session, started a course or completed dated (`on_day`) in the
- * range, each path counted once however many such steps it has. A partner's count keeps
- * only the paths whose answer was given at the partner's posters.
- *
- * The count is about people, so it is published through the cell-key table like every
- * other count. Its records are paths, and a path's record key is the key of the answer it
- * began with (as the planning page counts open contact requests): it never changes, so the
- * same paths publish the same number in every month, page, PDF, feed and e-mail, and a
- * step added or back-dated without changing which paths count does not move the figure.
- */
-export async function pathsNextStep(db: Kysely<Database>, input: { regionId: number; partnerId?: number; range: { from: string; to: string } }): Promise<number> {
-  let query = db
-    .selectFrom('contact_requests')
-    .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
-    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('responses.record_key').as('keys')])
-    .where('contact_requests.region_id', '=', input.regionId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('path_steps')
-          .select('path_steps.id')
-          .whereRef('path_steps.contact_request_id', '=', 'contact_requests.id')
-          .where('path_steps.kind', 'in', nextStepKinds)
-          .where('path_steps.on_day', '>=', input.range.from)
-          .where('path_steps.on_day', '<=', input.range.to),
-      ),
-    )
-  if (input.partnerId !== undefined) query = query.where('responses.partner_id', '=', input.partnerId)
-  const row = await query.executeTakeFirstOrThrow()
-  return publish(Number(row.n), cellKey(row.keys))
 }
 
 /**

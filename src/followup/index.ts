@@ -44,3 +44,6 @@ export { languageNames } from './language-names.ts'
 
 // Moderated quotes, for the dashboard.
 export { approvedQuotes } from './moderation.ts'
+
+// What became of the follow-up, in published counts: for the digest and the report's second page.
+export { type OutcomeKind, outcomeKinds, nextStepKinds, pathStepCounts, pathsNextStep } from './outcomes.ts'

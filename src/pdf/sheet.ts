@@ -3,7 +3,7 @@ import type { Language } from '../i18n/i18n.ts'
 import { printable, type PosterFont } from './fonts.ts'
 
 /**
- * One A4 page drawn at absolute positions, in fixed bands (the dashboard report, the
+ * A4 pages drawn at absolute positions, in fixed bands (the dashboard report, the
  * digest). Every line is cut with "…" to its width and every paragraph to its number of
  * lines: text that wraps past its room is what would make pdfkit start a second page.
  */
@@ -23,7 +23,7 @@ export interface SheetInput {
   font: PosterFont
 }
 
-/** A document with its one A4 page added, the font registered as `regular` and `bold`. */
+/** A document with its first A4 page added, the font registered as `regular` and `bold`. */
 export function a4Sheet(input: SheetInput): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
@@ -37,8 +37,13 @@ export function a4Sheet(input: SheetInput): PDFKit.PDFDocument {
   // A parsed font shared by every document (see fonts.ts); pdfkit subsets what is used.
   doc.registerFont('regular', input.font.regular as unknown as PDFKit.Mixins.PDFFontSource)
   doc.registerFont('bold', input.font.bold as unknown as PDFKit.Mixins.PDFFontSource)
-  doc.addPage({ size: [a4.width, a4.height], margin: 0 })
+  addSheetPage(doc)
   return doc
+}
+
+/** Another A4 page of the same sheet (the report's back side), drawn at absolute positions like the first. */
+export function addSheetPage(doc: PDFKit.PDFDocument): void {
+  doc.addPage({ size: [a4.width, a4.height], margin: 0 })
 }
 
 export interface SheetWriter {

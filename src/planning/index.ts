@@ -7,11 +7,16 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { regionScope } from '../staff/index.ts'
+import overviewRoutes from './overview-routes.ts'
 import proposalRoutes from './proposal-routes.ts'
 import planningRoutes, { type PlanningRouteOptions } from './routes.ts'
 
-/** /admin/regions/:regionId/planning (and its criteria, panel and proposals), inside the region scope. */
+/**
+ * /admin/regions/:regionId/planning (and its criteria, panel and proposals), inside the
+ * region scope; and /admin/planning/overview, over all of a person's regions, outside it.
+ */
 export default async function planningFeature(app: FastifyInstance, options: PlanningRouteOptions = {}) {
+  await app.register(overviewRoutes, options)
   await app.register(
     async function regionPages(region) {
       await region.register(regionScope)

@@ -17,6 +17,21 @@ export interface Cell {
 
 export const emptyCell: Cell = { count: 0, keySum: 0 }
 
+/**
+ * The cell of the union of disjoint cells' records: their counts and key sums added up.
+ * Published on its own (`published`), it is the same number as any other cell of exactly
+ * those records, and never the sum of the parts' published figures.
+ */
+export function sumCells(cells: Iterable<Cell>): Cell {
+  let count = 0
+  let keySum = 0n
+  for (const cell of cells) {
+    count += cell.count
+    keySum += BigInt(cell.keySum ?? 0)
+  }
+  return { count, keySum: keySum.toString() }
+}
+
 export function published(cell: Cell | undefined): number {
   if (cell === undefined || cell.count === 0) return 0
   return publish(cell.count, cellKey(cell.keySum))

@@ -15,7 +15,7 @@ import {
 } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
 import { themeLabel } from '../themes/index.ts'
-import { type Cell, comparePlanRows, emptyCell, minOtherPartners, type PlanRow, published, type Series, seriesOf, type SupplyItem, verdictOf } from './plan.ts'
+import { type Cell, comparePlanRows, emptyCell, minOtherPartners, type PlanRow, published, type Series, seriesOf, sumCells, type SupplyItem, verdictOf } from './plan.ts'
 import { type Grain, listRegionPartners, listRegionThemes, openRequestCells, partnerThemeCells, partnerTotals, regionThemeCells, regionTotal, supplyByTheme } from './queries.ts'
 
 /**
@@ -114,16 +114,6 @@ export interface PlanningModel {
   restShown: boolean
   rows: PlanRow[]
   partners: { id: number; name: string }[]
-}
-
-function sumCells(cells: Iterable<Cell>): Cell {
-  let count = 0
-  let keySum = 0n
-  for (const cell of cells) {
-    count += cell.count
-    keySum += BigInt(cell.keySum ?? 0)
-  }
-  return { count, keySum: keySum.toString() }
 }
 
 /** The cells of every partner but one, added up, and how many of them have any records. */

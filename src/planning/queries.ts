@@ -208,7 +208,7 @@ export async function supplyByTheme(db: Kysely<Database>, regionId: number, wind
 }
 
 export function listRegionThemes(db: Kysely<Database>, regionId: number) {
-  return db.selectFrom('themes').select(['id', 'labels', 'hidden', 'position']).where('region_id', '=', regionId).orderBy('position').orderBy('id').execute()
+  return db.selectFrom('themes').select(['id', 'slug', 'labels', 'hidden', 'position']).where('region_id', '=', regionId).orderBy('position').orderBy('id').execute()
 }
 
 export function listRegionPartners(db: Kysely<Database>, regionId: number) {

@@ -11,6 +11,8 @@ export function mainMenu(user: CurrentUser): MenuItem[] {
   const items: [string, MessageKey, boolean][] = [
     ['/admin', 'admin.home.title', true],
     ['/admin/regions', 'admin.regions.title', can(user, 'view', { type: 'regions' })],
+    // Demand over all of one's regions side by side (src/planning/overview-routes.ts).
+    ['/admin/planning/overview', 'admin.overview.nav', can(user, 'view', { type: 'regions-overview' })],
     ['/admin/users', 'admin.admins.title', can(user, 'view', { type: 'admins' })],
     ['/admin/audit', 'admin.audit.title', can(user, 'view', { type: 'audit' })],
     ['/admin/subject-requests', 'admin.nav.subject_requests', can(user, 'manage', { type: 'subject-requests' })],

@@ -1,6 +1,6 @@
 import type {} from '@fastify/csrf-protection'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type CurrentUser, userRegionIds } from '../auth/permissions.ts'
+import { can, type CurrentUser, userRegionIds } from '../auth/permissions.ts'
 import { listRegionsIn } from '../auth/users.ts'
 import { defaultLanguage, type Language, type MessageKey, type Translate } from '../i18n/i18n.ts'
 import { pageContext, rememberLanguage, requestLanguage } from '../http/views.ts'
@@ -86,6 +86,8 @@ export async function renderStaffPage(
   // Admins reach every region from the regions page; the others switch between their own.
   const switchable = user && region && user.role !== 'admin' && userRegionIds(user).length > 1
   const regionSwitch: RegionLink[] = switchable ? regionSwitcher(user, region.id, path, await listRegionsIn(request.server.db, userRegionIds(user))) : []
+  // The switcher ends with the overview over all of those regions, for whom `can()` opens it.
+  const regionsOverview = switchable && can(user, 'view', { type: 'regions-overview' }) ? '/admin/planning/overview' : undefined
   return reply
     .code(options.status ?? 200)
     .header('cache-control', 'no-store')
@@ -96,6 +98,7 @@ export async function renderStaffPage(
       region: region && { id: region.id, name: region.name },
       menu: user && region ? regionMenu(user, region.id) : [],
       regionSwitch,
+      regionsOverview,
       csrf: csrfTokenFor(request, reply),
       path,
       done: doneOf(request),

@@ -18,6 +18,6 @@ export default async function themesFeature(app: FastifyInstance) {
   )
 }
 
-export { listVisibleThemes, seedDefaultThemes, themeAudienceOf, themeLabel, type ThemeLabels } from './queries.ts'
+export { defaultThemeKeys, listVisibleThemes, seedDefaultThemes, themeAudienceOf, themeLabel, type ThemeLabels } from './queries.ts'
 export { textTerms } from './text-terms.ts'
 export { checkSupplyThemes, type SupplyThemeError, suggestSupplyThemes, type ThemeSuggestion, withSuggestions } from './supply-themes.ts'

@@ -90,3 +90,11 @@ export async function seedDefaultThemes(db: Kysely<Database>, regionId: number):
     ])
     .execute()
 }
+
+/**
+ * The default themes' keys (their slugs) and labels, in the order they ship: a theme of a
+ * region with one of these slugs is that default theme, whatever the region renamed it to,
+ * so figures of several regions can be set side by side by key (the multi-region overview).
+ * Both lists: the general one and the children's (default-child-themes.json).
+ */
+export const defaultThemeKeys: readonly { slug: string; labels: string }[] = [...defaults.themes, ...childDefaults.themes].map((theme) => ({ slug: theme.slug, labels: JSON.stringify(theme.label) }))

@@ -20,4 +20,4 @@ export default async function updatesFeature(app: FastifyInstance) {
 
 /** `GET /regio/:slug`: public, outside the staff scope. */
 export { default as updatesPublicPage } from './public-routes.ts'
-export { publicUpdatesPath } from './queries.ts'
+export { listRegionUpdates, publicUpdatesPath, type RegionUpdate } from './queries.ts'

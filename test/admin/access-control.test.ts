@@ -82,6 +82,8 @@ const allowed: Record<string, Actor[]> = {
   'POST /admin/regions/:regionId/posters/:posterId/status': withPartners,
   // The region dashboard (src/dashboard/routes.ts); a partner member sees their own posters' figures.
   'GET /admin/dashboard/:regionId': withPartners,
+  // The overview over several regions: this walk's coordinator has one region (refused); coordinators of two in test/planning/overview.test.ts.
+  'GET /admin/planning/overview': ['admin'],
   'GET /admin/regions/:regionId/planning': withPartners,
   'GET /admin/regions/:regionId/planning/export.csv': withPartners,
   'GET /admin/regions/:regionId/planning/effect': withPartners,

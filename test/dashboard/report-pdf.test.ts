@@ -17,7 +17,8 @@ import { dashboardPeople } from './people.ts'
 import { buildWorld, storeAnswer, type World } from './world.ts'
 
 /**
- * The one-page report as a server-made PDF: one A4 page, the same numbers as the
+ * The report as a server-made PDF: one A4 sheet, two sides (the back side, "what we
+ * learned and what we did", has its own test: report-back.test.ts); the front has the same numbers as the
  * dashboard's model (read back with poppler's pdftotext, as a reader's copy-paste would),
  * small counts only as "< 5", and nothing from free text in a share link's PDF.
  */
@@ -47,7 +48,7 @@ async function reportApp(t: Parameters<typeof buildTestApp>[0]) {
   return { app, db, world, userId, slug, coordinator }
 }
 
-t.test('the dashboard PDF is one A4 page with the dashboard model’s numbers', async (t) => {
+t.test('the dashboard PDF is one A4 sheet, two sides, with the dashboard model’s numbers on the front', async (t) => {
   const { db, world, slug, coordinator } = await reportApp(t)
   const response = await coordinator.get(`/admin/dashboard/${world.regionId}/report.pdf?period=2026-11`)
   t.equal(response.statusCode, 200)
@@ -56,8 +57,8 @@ t.test('the dashboard PDF is one A4 page with the dashboard model’s numbers', 
   t.equal(response.headers['content-disposition'], `attachment; filename="leervraag-${slug}-2026-11-01-2026-11-26.pdf"`)
   const pdf = response.rawPayload
   t.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-')
-  t.equal(pageCount(pdf), 1, 'one page')
-  t.same(mediaBoxes(pdf), [{ width: 595.28, height: 841.89 }], 'A4 portrait')
+  t.equal(pageCount(pdf), 2, 'two pages: one sheet, two sides')
+  t.same(mediaBoxes(pdf), [{ width: 595.28, height: 841.89 }, { width: 595.28, height: 841.89 }], 'A4 portrait, both')
   mkdirSync(artifacts, { recursive: true })
   writeFileSync(new URL('report-server.pdf', artifacts), pdf)
 
@@ -168,7 +169,7 @@ t.test('a share link’s PDF: protected totals only; revoked → 404', async (t)
   t.equal(response.headers['cache-control'], 'private, no-store')
   t.equal(response.headers['referrer-policy'], 'no-referrer')
   t.equal(response.headers['content-disposition'], `attachment; filename="leervraag-${slug}-2026-11-01-2026-11-26.pdf"`)
-  t.equal(pageCount(response.rawPayload), 1)
+  t.equal(pageCount(response.rawPayload), 2, 'one sheet, two sides')
   writeFileSync(new URL('report-server-share.pdf', artifacts), response.rawPayload)
   const text = await pdfLines(response.rawPayload)
   t.match(text, 'Cijfers van Regio Dashboard')
@@ -203,14 +204,14 @@ t.test('names in a script the font lacks', async (t) => {
   t.match(text, /^Łódź Ελλάδα Київ 0 – –$/m, 'Latin, Greek and Cyrillic are printed; the emoji is left out')
 })
 
-t.test('a crowded region still fits one page; drawing time', async (t) => {
+t.test('a crowded region still fits one sheet; drawing time', async (t) => {
   const { db, world } = await reportApp(t)
-  // More locations than a column holds: the list is cut, the report stays one page.
+  // More locations than a column holds: the list is cut, the front stays one page.
   for (let i = 10; i < 70; i++) await createLocation(db, world.regionId, { name: `Zaal ${i}` })
   const input = await yearReport(db, world)
   const pdf = await reportPdf(input)
   writeFileSync(new URL('report-server-crowded.pdf', artifacts), pdf)
-  t.equal(pageCount(pdf), 1, 'a year of weeks and 64 locations fit one page')
+  t.equal(pageCount(pdf), 1, 'a year of weeks and 64 locations fit one page (this input has no back side)')
   const text = await pdfLines(pdf)
   t.match(text, /^en nog \d+ andere$/m, 'with a line that says how many more there are')
   t.match(text, new RegExp(`^Kerk Bree ${publish(3, 150)} `, 'm'), 'locations with answers come before empty ones')

@@ -50,9 +50,10 @@ const plan: [string, number[], number[]][] = [
   ['ambacht-maken', [1, 1, 0, 0, 0], [0, 0, 0, 0, 0]],
 ]
 
-export async function buildPlanningWorld(db: Kysely<Database>): Promise<PlanningWorld> {
-  const next = random(18)
-  const regionId = await createRegion(db, { slug: `plan-${Math.floor(next() * 1e9)}`, name: 'Regio Planning' })
+/** `seed` and `name` make a second region of the same shape with other record keys (the multi-region overview). */
+export async function buildPlanningWorld(db: Kysely<Database>, options: { seed?: number; name?: string } = {}): Promise<PlanningWorld> {
+  const next = random(options.seed ?? 18)
+  const regionId = await createRegion(db, { slug: `plan-${Math.floor(next() * 1e9)}`, name: options.name ?? 'Regio Planning' })
   const themeRows = await db.selectFrom('themes').select(['id', 'slug']).where('region_id', '=', regionId).execute()
   const themes = Object.fromEntries(themeRows.map((row) => [row.slug, row.id])) as Record<string, number>
   const partnerNames = ['Bib Borgloon', 'CVO Haspengouw', 'Buurthuis Tongeren', 'Jeugdhuis Bilzen', 'OCMW Riemst']
