@@ -66,7 +66,7 @@ t.test('step 2 with the contact question open, its messages, the thank-you and w
     await page.locator('a[href^="/withdraw"]').tap()
     await page.waitForURL(/\/withdraw\?/)
     t.same(report(await axeViolations(page)), [], `${lang} withdrawal confirmation`)
-    await Promise.all([page.waitForNavigation(), page.locator('button.submit').tap()])
+    await Promise.all([page.waitForNavigation(), page.locator('form[action="/withdraw"] button.submit').tap()])
     t.match(await page.locator('h1').innerText(), /\S/, `${lang}: the withdrawal is confirmed`)
     t.same(report(await axeViolations(page)), [], `${lang} withdrawal done`)
     await page.goBack()

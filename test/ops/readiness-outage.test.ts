@@ -64,7 +64,19 @@ t.test('/readyz turns 503 when PostgreSQL becomes unreachable and 200 when it is
     const res = await app.inject({ method: 'GET', url: '/readyz' })
     return { status: res.statusCode, body: res.json() }
   }
-  t.same(await readyz(), { status: 200, body: { status: 'ready', database: 'ok', migrations: 'current' } }, 'ready')
+  // A load balancer asks every few seconds: "ready" is the answer it gets within a few of
+  // them. A single first probe failed CI on a busy machine, where opening the pool's first
+  // connection through the relay took longer than the probe's 2-second bound.
+  const readySoon = async () => {
+    const deadline = Date.now() + 15_000
+    let answer = await readyz()
+    while (answer.status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      answer = await readyz()
+    }
+    return answer
+  }
+  t.same(await readySoon(), { status: 200, body: { status: 'ready', database: 'ok', migrations: 'current' } }, 'ready')
 
   await relay.cut()
   const started = Date.now()
@@ -75,5 +87,5 @@ t.test('/readyz turns 503 when PostgreSQL becomes unreachable and 200 when it is
   t.match(metrics.body, /leervraag_database_errors_total [1-9]/, 'the lost connections are counted')
 
   await relay.open()
-  t.same(await readyz(), { status: 200, body: { status: 'ready', database: 'ok', migrations: 'current' } }, 'ready again once the database is back')
+  t.same(await readySoon(), { status: 200, body: { status: 'ready', database: 'ok', migrations: 'current' } }, 'ready again once the database is back')
 })
