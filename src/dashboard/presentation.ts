@@ -14,6 +14,9 @@ import type { Cell } from './cells.ts'
  * formatted for it. The page, the share page, the PDF and the CSV all start from here.
  */
 
+/** Themes in the chart on paper (the themes are ordered by count): the general default list's twelve, with room to spare. */
+const paperThemes = 12
+
 export interface Labels {
   theme: (id: number) => string
   breakdown: (key: BreakdownKey, value: string) => string
@@ -81,7 +84,7 @@ export interface DashboardView {
   throughText: string
   headline: { label: string; value: string }[]
   weeks: { chart: string; rows: { week: string; monday: string; value: string }[] }
-  themes: { chart: string; rows: { label: string; value: string; share: string }[] }
+  themes: { chart: string; paper: { chart: string; more: string } | undefined; rows: { label: string; value: string; share: string }[] }
   emerging: string[]
   words: DashboardModel['text']
   breakdowns: { key: BreakdownKey; title: string; rows: { label: string; group?: string; value: string; triedNew: string; liked: string }[]; total: string }[]
@@ -110,12 +113,17 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
   }
 
   const themeRows = model.themes.map((theme) => ({ label: labels.theme(theme.themeId), value: show(theme.cell), share: f.percent(theme.share) }))
+  const themeBars = model.themes.map((theme) => ({ label: labels.theme(theme.themeId), cell: theme.cell }))
+  const themeText = { title: t('dashboard.themes.title'), description: t('dashboard.chart.numbers'), k, format: f.integer }
   const themes = {
-    chart: barChart(
-      'chart-themes',
-      model.themes.map((theme) => ({ label: labels.theme(theme.themeId), cell: theme.cell })),
-      { title: t('dashboard.themes.title'), description: t('dashboard.chart.numbers'), k, format: f.integer },
-    ),
+    chart: barChart('chart-themes', themeBars, themeText),
+    // On paper the most asked themes only, as the breakdowns keep their top rows: a region
+    // with the children's list beside the general one has some twenty themes, and their
+    // chart alone pushed the sheet onto a second page.
+    paper:
+      themeBars.length > paperThemes
+        ? { chart: barChart('chart-themes-paper', themeBars.slice(0, paperThemes), themeText), more: t('dashboard.print.more', { count: themeBars.length - paperThemes }) }
+        : undefined,
     rows: themeRows,
   }
 

@@ -11,7 +11,8 @@ import { periodName } from '../partners/index.ts'
 import { type Digest, type DigestMonth, lastCompleteMonth, loadDigest } from './digest.ts'
 import { staffMember } from './feeds.ts'
 import { deliver, type SmtpTarget } from '../ops/smtp.ts'
-import { digestHtml, digestText, escapeHtml } from './summary.ts'
+import { escapeHtml } from '../http/html.ts'
+import { digestHtml, digestText } from './summary.ts'
 import { mailLanguages, scopeKey } from './subscriptions.ts'
 
 /**

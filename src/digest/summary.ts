@@ -9,7 +9,7 @@ import { type Digest, outcomeKinds } from './digest.ts'
 
 type Translate = ReturnType<typeof translator>
 
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+import { escapeHtml } from '../http/html.ts'
 
 interface Section {
   heading: string

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Config } from '../config.ts'
+import { escapeHtml } from '../http/html.ts'
 import { type Language, translator } from '../i18n/i18n.ts'
 import { deliver, smtpTarget } from '../ops/smtp.ts'
 
@@ -16,8 +17,6 @@ import { deliver, smtpTarget } from '../ops/smtp.ts'
  * nowhere but in this message and, on a phone, the thank-you page. The log says that a link
  * was mailed or not, never to whom, and never the link.
  */
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export interface PathLinkMail {
   to: string
