@@ -1,3 +1,5 @@
+import { matchMunicipality } from '../municipalities/index.ts'
+import { municipalityOptions } from './municipality-options.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -111,7 +113,9 @@ export default async function locationRequestRoutes(app: FastifyInstance) {
       {
         item,
         canAnswer,
-        values: state.values ?? { name: item.name, address: item.address ?? '', municipality: item.municipality ?? '' },
+        // The accept form starts from the partner's words, with the municipality they typed matched to the list where it can be.
+        values: state.values ?? { name: item.name, address: item.address ?? '', municipality: item.municipality ?? '', municipality_nis: matchMunicipality(item.municipality, item.address) ?? '' },
+        municipalities: municipalityOptions(),
         errors: state.errors ?? {},
         declineValues: state.declineValues ?? {},
         declineErrors: state.declineErrors ?? {},

@@ -1,3 +1,4 @@
+import { findMunicipality, matchMunicipality } from '../municipalities/index.ts'
 import type { Kysely } from 'kysely'
 import type { ActivityState, Audience, Database, Poster, ThemeAudience } from '../db/types.ts'
 import { seedDefaultThemes } from '../themes/index.ts'
@@ -41,8 +42,29 @@ export interface NewLocationInput {
   name: string
   address?: string | null
   municipality?: string | null
+  /** A code from the list; absent: matched from the typed municipality and the address (as migration 050 did). */
+  municipality_nis?: string | null
   latitude?: number | null
   longitude?: number | null
+}
+
+/** The code and the text stored for a location: with a code, the list's name; without, what was typed and whatever it matches. */
+function municipalityColumns(input: NewLocationInput): { municipality: string | null; municipality_nis: string | null } {
+  const chosen = input.municipality_nis ? findMunicipality(input.municipality_nis) : undefined
+  if (chosen) return { municipality: chosen.name, municipality_nis: chosen.nis }
+  return { municipality: input.municipality ?? null, municipality_nis: matchMunicipality(input.municipality, input.address) }
+}
+
+/** The region's locations whose municipality is not a code of the list yet: what the coordinator still has to choose. */
+export function listUnmatchedLocations(db: Kysely<Database>, regionId: number) {
+  return db.selectFrom('locations').select(['id', 'name', 'address', 'municipality']).where('region_id', '=', regionId).where('municipality_nis', 'is', null).orderBy('name').execute()
+}
+
+export async function setLocationMunicipality(db: Kysely<Database>, regionId: number, locationId: number, nis: string): Promise<boolean> {
+  const chosen = findMunicipality(nis)
+  if (!chosen) return false
+  const result = await db.updateTable('locations').set({ municipality_nis: chosen.nis, municipality: chosen.name }).where('region_id', '=', regionId).where('id', '=', locationId).executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 export async function createLocation(db: Kysely<Database>, regionId: number, input: NewLocationInput): Promise<number> {
@@ -52,7 +74,7 @@ export async function createLocation(db: Kysely<Database>, regionId: number, inp
       region_id: regionId,
       name: input.name,
       address: input.address ?? null,
-      municipality: input.municipality ?? null,
+      ...municipalityColumns(input),
       latitude: input.latitude ?? null,
       longitude: input.longitude ?? null,
       created_at: now(),
@@ -143,7 +165,7 @@ export async function updateLocation(db: Kysely<Database>, regionId: number, loc
     .set({
       name: input.name,
       address: input.address ?? null,
-      municipality: input.municipality ?? null,
+      ...municipalityColumns(input),
       latitude: input.latitude ?? null,
       longitude: input.longitude ?? null,
     })

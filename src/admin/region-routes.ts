@@ -20,16 +20,20 @@ import {
   findPartner,
   findTheme,
   listLocations,
+  listUnmatchedLocations,
   listPartners,
   listThemes,
   regionCounts,
+  setLocationMunicipality,
   updateLocation,
   updatePartner,
   updateRegion,
   updateTheme,
 } from './queries.ts'
 import { listLocationRequests, openLocationRequestCounts } from './location-requests.ts'
-import { inviteBody, locationBody, partnerBody, regionUpdateBody, slugify, themeAudiences, themeBody } from './schemas.ts'
+import { municipalityOptions } from './municipality-options.ts'
+import { municipalityName } from '../municipalities/index.ts'
+import { inviteBody, locationBody, municipalityBody, partnerBody, regionUpdateBody, slugify, themeAudiences, themeBody } from './schemas.ts'
 
 type Body = FormFields
 type Errors = FieldErrors
@@ -155,14 +159,24 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
 
   // ——— Locations (coordinators) ———
 
-  async function locationsPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200) {
+  async function locationsPage(request: FastifyRequest, reply: FastifyReply, region: Region, values: Body = {}, errors: Errors = {}, status = 200, choice: { locationId: number; value: string; error: string } | null = null) {
     const user = currentUser(request)
     const locations = await listLocations(db, region.id)
     const canManage = can(user, 'manage', { type: 'location', regionId: region.id })
     // Coordinators see the open requests above the list; partner members a way to ask.
     const openRequests = canManage ? (await listLocationRequests(db, region.id, 'all', 0)).open : []
     const canAsk = can(user, 'manage', { type: 'location-request', regionId: region.id }) && !canManage
-    return renderStaffPage(request, reply, 'admin/locations', 'admin.locations.title', { locations, canManage, openRequests, canAsk, values, errors }, { status })
+    // The locations whose typed municipality matched no code (migration 050, or typed since), with a picker each.
+    const canChoose = can(user, 'manage', { type: 'municipality', regionId: region.id })
+    const unmatched = canChoose ? await listUnmatchedLocations(db, region.id) : []
+    return renderStaffPage(
+      request,
+      reply,
+      'admin/locations',
+      'admin.locations.title',
+      { locations, canManage, openRequests, canAsk, values, errors, canChoose, unmatched, municipalities: municipalityOptions(), choice, municipalityName },
+      { status },
+    )
   }
 
   routes.get('/locations', { schema: { querystring: pageQuery } }, async (request, reply) => {
@@ -196,7 +210,23 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const region = regionOf(request)
     const location = await locationOf(region, request.params.locationId)
     allow(request, 'manage', { type: 'location', regionId: region.id })
-    return renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {} })
+    return renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {}, municipalities: municipalityOptions() })
+  })
+
+  // The picker beside an unmatched location: a code from the list, or the page again with the message beside that location's picker.
+  routes.post('/locations/:locationId/municipality', { schema: { params: z.object({ locationId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
+    const region = regionOf(request)
+    const location = await locationOf(region, request.params.locationId)
+    const user = allow(request, 'manage', { type: 'municipality', regionId: region.id })
+    const parsed = municipalityBody.safeParse(request.body)
+    if (!parsed.success) {
+      const value = typeof request.body.municipality_nis === 'string' ? request.body.municipality_nis : ''
+      return locationsPage(request, reply, region, {}, {}, 400, { locationId: location.id, value, error: parsed.error.issues[0]!.message })
+    }
+    await setLocationMunicipality(db, region.id, location.id, parsed.data.municipality_nis)
+    app.posterDirectory.forget()
+    await audit(db, { userId: user.id, action: 'location.municipality', resourceType: 'location', resourceId: location.id, regionId: region.id, detail: { from: location.municipality, nis: parsed.data.municipality_nis } })
+    return reply.redirect(withDone(`/admin/regions/${region.id}/locations`, 'location.municipality_set') + '#unmatched', 303)
   })
 
   routes.post('/locations/:locationId', { schema: { params: z.object({ locationId: idSchema }), querystring: pageQuery, body: formBody } }, async (request, reply) => {
@@ -205,7 +235,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const user = allow(request, 'manage', { type: 'location', regionId: region.id })
     const parsed = locationBody.safeParse(request.body)
     const again = (errors: Errors) =>
-      renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: request.body, errors }, { status: 422 })
+      renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: request.body, errors, municipalities: municipalityOptions() }, { status: 422 })
     if (!parsed.success) return again(fieldErrors(parsed.error))
     try {
       await updateLocation(db, region.id, location.id, parsed.data)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { MessageKey } from '../i18n/i18n.ts'
 import type { ThemeAudience } from '../db/types.ts'
+import { findMunicipality } from '../municipalities/index.ts'
 
 /** The contract of the management forms; messages are catalog keys, shown next to the field. */
 
@@ -50,12 +51,27 @@ const coordinate = (min: number, max: number) =>
     .transform((value) => (value ? Number(value.replace(',', '.')) : null))
     .refine((value) => value === null || (Number.isFinite(value) && value >= min && value <= max), message('admin.location.coordinate.invalid'))
 
+/** A municipality code from the shipped list; empty: none chosen. An unknown code is refused, never stored. */
+const municipalityCode = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : null))
+  .refine((value) => value === null || findMunicipality(value) !== undefined, message('admin.municipality.unknown'))
+
 export const locationBody = z.object({
   name: required(200),
   address: optional(300),
+  /** What was typed before the list (kept when no code is chosen); with a code, the list's name replaces it. */
   municipality: optional(120),
+  municipality_nis: municipalityCode,
   latitude: coordinate(-90, 90),
   longitude: coordinate(-180, 180),
+})
+
+/** The picker on the list of unmatched locations: one code, required. */
+export const municipalityBody = z.object({
+  municipality_nis: z.string(message('admin.municipality.required')).trim().min(1, message('admin.municipality.required')).refine((value) => findMunicipality(value) !== undefined, message('admin.municipality.unknown')),
 })
 
 /** A partner member's request for a missing location; partner_id only when they belong to several partners. */

@@ -38,6 +38,7 @@ function envelope(model: DashboardModel, slice: Slice) {
   const filters: z.infer<typeof appliedFiltersSchema> = {}
   if (slice.filters.partnerId !== undefined) filters.partner = slice.filters.partnerId
   if (slice.filters.locationId !== undefined) filters.location = slice.filters.locationId
+  if (slice.filters.municipality !== undefined) filters.municipality = slice.filters.municipality
   if (slice.filters.activityId !== undefined) filters.activity = slice.filters.activityId
   if (slice.filters.audience !== undefined) filters.audience = slice.filters.audience
   if (slice.filters.ageBand !== undefined) filters.age = slice.filters.ageBand

@@ -55,6 +55,7 @@ export const appliedFiltersSchema = named(
   z.object({
     partner: id.optional(),
     location: id.optional(),
+    municipality: z.string().optional(),
     activity: id.optional(),
     audience: z.enum(audiences).optional(),
     age: z.enum(ageBandKeys.filter((band) => band !== '') as [string, ...string[]]).optional(),
@@ -252,6 +253,11 @@ export const aggregateQuery = z.strictObject({
   to: dayText('Not accepted, as `from`.'),
   partner: idText('partner'),
   location: idText('location'),
+  municipality: z
+    .string({ error: 'must be given once, as a municipality code' })
+    .regex(/^\d{5}$/, { error: 'must be a five-digit municipality code (Statbel NIS)' })
+    .optional()
+    .meta({ description: 'Only answers at the region\'s locations in this municipality: its Statbel (NIS) code of 1 January 2025; a code merged in 2025 is read as the new one.' }),
   activity: idText('activity'),
   audience: z
     .enum(audiences, { error: `must be one of ${audiences.join(', ')}` })

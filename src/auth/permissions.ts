@@ -26,6 +26,8 @@ export type Resource =
   | { type: 'location'; regionId: number }
   /** A request for a missing location; partnerId: the organisation that asks (undefined: the list). */
   | { type: 'location-request'; regionId: number; partnerId?: number }
+  /** A location's municipality from the shipped list, and the list of locations whose typed municipality did not match (issue 18). */
+  | { type: 'municipality'; regionId: number }
   /** partnerId undefined: the region's list of activities, or a new one. */
   | { type: 'activity'; regionId: number; partnerId?: number }
   | { type: 'poster'; regionId: number; partnerId?: number }
@@ -120,6 +122,9 @@ export function can(user: CurrentUser, action: Action, resource: Resource): bool
       return action === 'view' && user.role === 'coordinator' && user.regionIds.length > 1
     case 'criteria':
     case 'import':
+      return coordinates(user, resource.regionId)
+    case 'municipality':
+      // Choosing from the list is the coordinator's, as editing the location is; partner members only read the name.
       return coordinates(user, resource.regionId)
     case 'proposal': {
       if (action === 'manage') return coordinates(user, resource.regionId)

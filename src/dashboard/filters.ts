@@ -5,6 +5,7 @@ import { ageBandKeys, audiences } from './dashboard.ts'
 import { addDays, dayNumber, type Period } from '../answers/index.ts'
 import { type GridKind, type GridPeriod, GridPeriodError, parseGridPeriod, periodId, periodOf, periodRange, previousPeriod } from '../answers/period-grid.ts'
 import type { DashboardFilters, RegionDirectory } from './queries.ts'
+import { currentCode, findMunicipality } from '../municipalities/index.ts'
 
 /**
  * The filters live in the URL (`?period=2026-Q4&partner=3&age=18_24`) so that a view can be
@@ -26,6 +27,7 @@ export const dashboardQuery = z.object({
   to: z.string().max(16).optional(),
   partner: z.string().max(16).optional(),
   location: z.string().max(16).optional(),
+  municipality: z.string().max(16).optional(),
   activity: z.string().max(16).optional(),
   audience: z.string().max(16).optional(),
   age: z.string().max(16).optional(),
@@ -100,7 +102,7 @@ export function parsePeriod(query: Pick<DashboardQuery, 'period' | 'from' | 'to'
   }
 }
 
-const filterOrder = ['partner', 'location', 'activity', 'audience', 'age', 'assisted'] as const
+const filterOrder = ['partner', 'location', 'municipality', 'activity', 'audience', 'age', 'assisted'] as const
 type FilterName = (typeof filterOrder)[number]
 
 /**
@@ -148,6 +150,14 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
   if (partnerId !== undefined) filters.partnerId = partnerId
   const locationId = pickId('location', query.location, directory.locations)
   if (locationId !== undefined) filters.locationId = locationId
+  if (query.municipality !== undefined && query.municipality !== '' && kept.has('municipality')) {
+    // A code of today's list; a retired code (a municipality merged in 2025) is read as the new one.
+    const nis = currentCode(query.municipality)
+    if (/^\d{5}$/.test(query.municipality) && findMunicipality(nis)) {
+      filters.municipality = nis
+      params.municipality = nis
+    } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'municipality' } })
+  }
   const activityId = pickId('activity', query.activity, directory.activities)
   if (activityId !== undefined) filters.activityId = activityId
   if (query.audience !== undefined && query.audience !== '' && kept.has('audience')) {

@@ -1,4 +1,5 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { codesOf } from '../municipalities/index.ts'
 import type { AgeBand, Audience, Database, RollupFaceCounts, RollupKeySums, RollupMeasures } from '../db/types.ts'
 import { type Period, type PeriodPiece, periodPieces } from '../answers/index.ts'
 
@@ -20,6 +21,8 @@ export interface DashboardScope {
 export interface DashboardFilters {
   partnerId?: number
   locationId?: number
+  /** A municipality's code (src/municipalities): the answers at the region's locations in it, its merged old codes included. */
+  municipality?: string
   activityId?: number
   audience?: Audience
   ageBand?: AgeBand
@@ -65,6 +68,7 @@ function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boo
     scope.partnerId !== undefined ||
     filters.partnerId !== undefined ||
     filters.locationId !== undefined ||
+    filters.municipality !== undefined ||
     filters.activityId !== undefined ||
     filters.audience !== undefined ||
     filters.ageBand !== undefined ||
@@ -74,12 +78,21 @@ function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boo
 
 type AnyQuery = SelectQueryBuilder<any, any, any>
 
+/**
+ * The region's locations in a municipality, as a subquery: a filter on a set of locations,
+ * so its counts are sums of the same poster-grain rows (and key sums) as the location filter's.
+ */
+function municipalityLocations(regionId: number, nis: string) {
+  return (eb: ExpressionBuilder<any, any>) => eb.selectFrom('locations').select('locations.id').where('locations.region_id', '=', regionId).where('locations.municipality_nis', 'in', codesOf(nis))
+}
+
 /** The scope and filters as conditions on a poster-grain rollup table. */
 function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, filters: DashboardFilters): Q {
   let q: AnyQuery = query.where('region_id', '=', scope.regionId)
   if (scope.partnerId !== undefined) q = q.where('partner_id', '=', scope.partnerId)
   if (filters.partnerId !== undefined) q = q.where('partner_id', '=', filters.partnerId)
   if (filters.locationId !== undefined) q = q.where('location_id', '=', filters.locationId)
+  if (filters.municipality !== undefined) q = q.where('location_id', 'in', municipalityLocations(scope.regionId, filters.municipality))
   if (filters.activityId !== undefined) q = q.where('activity_id', '=', filters.activityId)
   if (filters.audience !== undefined) q = q.where('audience', '=', filters.audience)
   if (filters.ageBand !== undefined) q = q.where('age_band', '=', filters.ageBand)
@@ -331,7 +344,7 @@ export async function measuresByPlace(
 export interface RegionDirectory {
   region: { id: number; name: string; k: number }
   partners: { id: number; name: string }[]
-  locations: { id: number; name: string }[]
+  locations: { id: number; name: string; municipality_nis: string | null }[]
   activities: { id: number; title: string; partnerId: number; audience: Audience }[]
   themes: { id: number; labels: string; slug: string }[]
   posters: Map<number, PosterPlace>
@@ -350,7 +363,7 @@ export async function regionDirectory(db: Kysely<Database>, scope: DashboardScop
   if (scope.partnerId !== undefined) partners = partners.where('id', '=', scope.partnerId)
   let activities = db.selectFrom('activities').select(['id', 'title', 'partner_id', 'audience']).where('region_id', '=', scope.regionId)
   if (scope.partnerId !== undefined) activities = activities.where('partner_id', '=', scope.partnerId)
-  let locations = db.selectFrom('locations').select(['id', 'name']).where('region_id', '=', scope.regionId)
+  let locations = db.selectFrom('locations').select(['id', 'name', 'municipality_nis']).where('region_id', '=', scope.regionId)
   if (scope.partnerId !== undefined) {
     const partnerId = scope.partnerId
     locations = locations.where('id', 'in', db.selectFrom('posters').select('location_id').where('partner_id', '=', partnerId))
@@ -409,6 +422,7 @@ export async function recentTexts(
   if (scope.partnerId !== undefined) query = query.where('partner_id', '=', scope.partnerId)
   if (filters.partnerId !== undefined) query = query.where('partner_id', '=', filters.partnerId)
   if (filters.locationId !== undefined) query = query.where('location_id', '=', filters.locationId)
+  if (filters.municipality !== undefined) query = query.where('location_id', 'in', municipalityLocations(scope.regionId, filters.municipality))
   if (filters.activityId !== undefined) query = query.where('activity_id', '=', filters.activityId)
   if (filters.ageBand !== undefined) query = query.where('age_band', '=', filters.ageBand)
   if (filters.assisted !== undefined) query = query.where('assisted', '=', filters.assisted === 'only' ? 1 : 0)

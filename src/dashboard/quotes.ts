@@ -61,7 +61,7 @@ export interface QuoteSection {
 
 /** Any of the dashboard's filters set (a partner member's own scope is not a filter). */
 function narrowsQuotes(filters: DashboardFilters): boolean {
-  return [filters.partnerId, filters.locationId, filters.activityId, filters.audience, filters.ageBand, filters.assisted].some((value) => value !== undefined)
+  return [filters.partnerId, filters.locationId, filters.municipality, filters.activityId, filters.audience, filters.ageBand, filters.assisted].some((value) => value !== undefined)
 }
 
 /** The whole calendar months a period touches, from the first of its first month to the last day of its last, but never past yesterday. */

@@ -221,7 +221,10 @@ export interface LocationTable {
   region_id: number
   name: string
   address: string | null
+  /** What was typed (or imported); the municipality itself is `municipality_nis`. */
   municipality: string | null
+  /** The Statbel code of 1 January 2025 from src/municipalities (migration 050); null: not matched yet, listed for the coordinator. */
+  municipality_nis: string | null
   latitude: number | null
   longitude: number | null
   created_at: string

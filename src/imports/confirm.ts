@@ -1,3 +1,4 @@
+import { matchMunicipality } from '../municipalities/index.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.ts'
 import type { MappedEvent } from './event.ts'
@@ -17,7 +18,7 @@ export async function confirmPlace(db: Kysely<Database>, regionId: number, place
   if (target === 'new') {
     const row = await db
       .insertInto('locations')
-      .values({ region_id: regionId, name: place.name, address: place.address, municipality: place.municipality, latitude: null, longitude: null, created_at: new Date().toISOString() })
+      .values({ region_id: regionId, name: place.name, address: place.address, municipality: place.municipality, municipality_nis: matchMunicipality(place.municipality, place.address), latitude: null, longitude: null, created_at: new Date().toISOString() })
       .returning('id')
       .executeTakeFirstOrThrow()
     locationId = row.id

@@ -43,6 +43,7 @@ export const doneKeys = [
   'password.changed',
   'location_request.sent',
   'location_request.accepted',
+  'location.municipality_set',
   'location_request.declined',
   'path.step',
   'path.next_contact',

@@ -56,6 +56,7 @@ const allowed: Record<string, Actor[]> = {
   'POST /admin/regions/:regionId/locations': managers,
   'GET /admin/regions/:regionId/locations/:locationId': managers,
   'POST /admin/regions/:regionId/locations/:locationId': managers,
+  'POST /admin/regions/:regionId/locations/:locationId/municipality': managers,
   // Requests for a missing location (src/admin/location-request-routes.ts): partner members ask, coordinators answer.
   'GET /admin/regions/:regionId/location-requests': withPartners,
   'POST /admin/regions/:regionId/location-requests': ['admin', 'partner'],
@@ -271,6 +272,7 @@ function bodyFor(route: string, scope: Scope): Record<string, string | string[]>
     'POST /admin/regions/:regionId/partners/:partnerId': { name: `Partner hernoemd ${n}`, kind: 'library' },
     'POST /admin/regions/:regionId/locations': { name: `Locatie ${n}`, municipality: 'Tongeren' },
     'POST /admin/regions/:regionId/locations/:locationId': { name: `Locatie hernoemd ${n}`, latitude: '50.78', longitude: '5.46' },
+    'POST /admin/regions/:regionId/locations/:locationId/municipality': { municipality_nis: '73066' },
     'POST /admin/regions/:regionId/themes': { label_nl: `Thema ${n}`, keywords_nl: 'woord', position: '40' },
     'POST /admin/regions/:regionId/themes/:themeId': { label_nl: `Thema hernoemd ${n}`, position: '1' },
     'POST /admin/regions/:regionId/users': { email: `uitgenodigd${n}@example.be`, role: 'partner', partner_id: String(scope.partnerId) },

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/**
+ * The Flemish and Brussels municipalities of 1 January 2025 with their Statbel (REFNIS) codes,
+ * shipped as project data (data/municipalities.json, built from the tables and sources in
+ * data/README.md). A location keeps its municipality as a code; a code retired by the 2025
+ * mergers is read as the code that took it over, so that a merged municipality's figures
+ * over five years stay one series.
+ */
+
+export interface Municipality {
+  nis: string
+  name: string
+  nameFr?: string
+  postalCodes: string[]
+  /** The municipalities merged into this one on 1 January 2025. */
+  formerly: { nis: string; name: string }[]
+}
+
+interface MunicipalityData {
+  municipalities: Municipality[]
+  merged: Record<string, string>
+}
+
+const data = JSON.parse(readFileSync(join(import.meta.dirname, 'data', 'municipalities.json'), 'utf8')) as MunicipalityData
+
+/** Every municipality, by its Dutch name. */
+export const municipalities: readonly Municipality[] = data.municipalities
+
+const byCode = new Map(municipalities.map((m) => [m.nis, m]))
+
+/** The code a municipality has today: an old code of a merged one becomes the new code. */
+export function currentCode(nis: string): string {
+  return data.merged[nis] ?? nis
+}
+
+/** The municipality of a current code (undefined for an unknown or retired code: validate against today's list). */
+export function findMunicipality(nis: string): Municipality | undefined {
+  return byCode.get(nis)
+}
+
+/** The codes whose locations count for a municipality: its own and those it took over (a location always carries the current code, but an import or a restore might not). */
+export function codesOf(nis: string): string[] {
+  const m = byCode.get(nis)
+  return m ? [m.nis, ...m.formerly.map((f) => f.nis)] : []
+}
+
+/**
+ * A name as people type it, reduced to compare: case and accents dropped, hyphens, dots and
+ * apostrophes as spaces, and "Sint", "Saint", "Sainte", "St." and "Ste." as one word, so that
+ * "St.-Truiden", "Sint Truiden" and "sint-truiden" are the same.
+ */
+export function normalizeName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[-.'’,()/]+/g, ' ')
+    .replace(/\b(sint|saint|sainte|st|ste)\b/g, 'st')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+const byName = new Map<string, string>()
+const byPostalCode = new Map<string, string>()
+for (const m of municipalities) {
+  byName.set(normalizeName(m.name), m.nis)
+  if (m.nameFr) byName.set(normalizeName(m.nameFr), m.nis)
+  for (const code of m.postalCodes) byPostalCode.set(code, m.nis)
+}
+// An old name of a merged municipality finds the new one, unless a current municipality has that name (Tielt, Hasselt).
+for (const m of municipalities) for (const old of m.formerly) if (!byName.has(normalizeName(old.name))) byName.set(normalizeName(old.name), m.nis)
+
+/** The four-digit postal codes in a text, in order ("Dijk 111, 3700 Tongeren" → ["3700"]). */
+function postalCodesIn(text: string): string[] {
+  return [...text.matchAll(/(?<!\d)([1-9]\d{3})(?!\d)/g)].map((match) => match[1]!)
+}
+
+/**
+ * The current code for a free-text municipality and address, or null: first the name
+ * (without a postal code typed before or after it), then a postal code in the municipality
+ * field, then one in the address. A name that is no municipality and a postal code the list
+ * does not have give null: the location is then listed for the coordinator to choose.
+ */
+export function matchMunicipality(municipality: string | null | undefined, address?: string | null): string | null {
+  const typed = municipality ?? ''
+  const name = normalizeName(typed.replace(/(?<!\d)[1-9]\d{3}(?!\d)/g, ' '))
+  if (name !== '') {
+    const found = byName.get(name)
+    if (found) return found
+  }
+  for (const code of [...postalCodesIn(typed), ...postalCodesIn(address ?? '')]) {
+    const found = byPostalCode.get(code)
+    if (found) return found
+  }
+  return null
+}
+
+/** The municipality's name for a code (current or retired), for labels. */
+export function municipalityName(nis: string): string | undefined {
+  return byCode.get(currentCode(nis))?.name
+}
