@@ -12,9 +12,10 @@ import type { Kysely } from 'kysely'
  * The existing free texts are matched here, once: the name as typed (case, accents, hyphens,
  * "Sint" or "St."), an old name of a municipality merged in 2025 (Borgloon → Tongeren-Borgloon),
  * then a postal code in the municipality or the address. What does not match stays null and is
- * listed on the locations page. This file reads the list from the data file rather than the
- * app's module (migrations import nothing from src/), and repeats the normalisation of
- * src/municipalities/index.ts: a later list only matches more, and only when saved again.
+ * listed on the locations page. The list it matches with is a frozen copy beside it
+ * (050_municipalities.json), not the app's data file, and the normalisation repeats that of
+ * src/municipalities/index.ts: migrations import nothing from src/, and a migration must do
+ * what it did when it was applied. A later list reaches a location when it is saved again.
  */
 
 interface Entry {
@@ -37,7 +38,7 @@ function normalize(text: string): string {
 }
 
 function matcher(): (municipality: string | null, address: string | null) => string | null {
-  const list = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'src', 'municipalities', 'data', 'municipalities.json'), 'utf8')) as { municipalities: Entry[] }).municipalities
+  const list = (JSON.parse(readFileSync(join(import.meta.dirname, '050_municipalities.json'), 'utf8')) as { municipalities: Entry[] }).municipalities
   const byName = new Map<string, string>()
   const byPostalCode = new Map<string, string>()
   for (const m of list) {

@@ -249,10 +249,13 @@ t.test('migration 018 gives stored answers record keys and the rollups consisten
   // Answers as the code before 018 stored them: no record key, rollups without key sums.
   // The region is made by today's code, which seeds both theme lists with their audience
   // (migration 045): the column is there while it does, and the themes go back to 014's shape after.
+  // The same for the locations' municipality code (migration 050).
   await db.schema.alterTable('themes').addColumn('audience', 'varchar(10)', (col) => col.notNull().defaultTo('general')).execute()
+  await db.schema.alterTable('locations').addColumn('municipality_nis', 'varchar(5)').execute()
   const world = await buildWorld(db)
   await (db as Kysely<any>).deleteFrom('themes').where('audience', '=', 'children').execute()
   await db.schema.alterTable('themes').dropColumn('audience').execute()
+  await db.schema.alterTable('locations').dropColumn('municipality_nis').execute()
   const next = random(3)
   const old = db as Kysely<any>
   for (let i = 0; i < 300; i++) {

@@ -83,7 +83,7 @@ t.test('a database migrated before the checksums existed has them recorded on it
   t.equal(await migrationsCurrent(database.db), true, 'no checksum yet is no refusal')
   await migrateToLatest(database.db)
   const recorded = await database.db.selectFrom('migration_checksum' as never).select(['name' as never, 'sha256' as never]).execute()
-  const expected = readdirSync(fileURLToPath(new URL('../../migrations', import.meta.url))).filter((f) => /^\d{3}_/.test(f))
+  const expected = readdirSync(fileURLToPath(new URL('../../migrations', import.meta.url))).filter((f) => /^\d{3}_[\w-]+\.(ts|js)$/.test(f))
   t.equal(recorded.length, expected.length, 'one checksum per applied migration')
   const rollups = recorded.find((row) => (row as { name: string }).name === '004_rollups') as { sha256: string } | undefined
   const bytes = readFileSync(fileURLToPath(new URL('../../migrations/004_rollups.ts', import.meta.url)))
@@ -100,6 +100,6 @@ t.test('four instances starting together on a fresh PostgreSQL schema all migrat
   t.same(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason)), [], 'no instance failed to start')
   t.equal(await migrationsCurrent(database.db), true)
   const recorded = await sql<{ n: number }>`select count(*)::int as n from migration_checksum`.execute(database.db)
-  const files = readdirSync(fileURLToPath(new URL('../../migrations', import.meta.url))).filter((f) => /^\d{3}_/.test(f))
+  const files = readdirSync(fileURLToPath(new URL('../../migrations', import.meta.url))).filter((f) => /^\d{3}_[\w-]+\.(ts|js)$/.test(f))
   t.equal(recorded.rows[0]!.n, files.length, 'each migration recorded once')
 })
