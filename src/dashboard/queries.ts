@@ -1,5 +1,5 @@
-import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
-import { codesOf } from '../municipalities/index.ts'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { locationsInMunicipality } from '../municipalities/index.ts'
 import type { AgeBand, Audience, Database, RollupFaceCounts, RollupKeySums, RollupMeasures } from '../db/types.ts'
 import { type Period, type PeriodPiece, periodPieces } from '../answers/index.ts'
 
@@ -82,9 +82,7 @@ type AnyQuery = SelectQueryBuilder<any, any, any>
  * The region's locations in a municipality, as a subquery: a filter on a set of locations,
  * so its counts are sums of the same poster-grain rows (and key sums) as the location filter's.
  */
-function municipalityLocations(regionId: number, nis: string) {
-  return (eb: ExpressionBuilder<any, any>) => eb.selectFrom('locations').select('locations.id').where('locations.region_id', '=', regionId).where('locations.municipality_nis', 'in', codesOf(nis))
-}
+const municipalityLocations = locationsInMunicipality
 
 /** The scope and filters as conditions on a poster-grain rollup table. */
 function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, filters: DashboardFilters): Q {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ExpressionBuilder } from 'kysely'
 
 /**
  * The Flemish and Brussels municipalities of 1 January 2025 with their Statbel (REFNIS) codes,
@@ -47,6 +48,16 @@ export function codesOf(nis: string): string[] {
 }
 
 /**
+ * The region's locations in a municipality (its merged old codes included), as a subquery
+ * for `location_id in (…)`. The dashboard and the planning page both narrow to a
+ * municipality through it, so that the same municipality sums the same poster-grain rows
+ * and key sums on both pages and publishes the same numbers.
+ */
+export function locationsInMunicipality(regionId: number, nis: string) {
+  return (eb: ExpressionBuilder<any, any>) => eb.selectFrom('locations').select('locations.id').where('locations.region_id', '=', regionId).where('locations.municipality_nis', 'in', codesOf(nis))
+}
+
+/**
  * A name as people type it, reduced to compare: case and accents dropped, hyphens, dots and
  * apostrophes as spaces, and "Sint", "Saint", "Sainte", "St." and "Ste." as one word, so that
  * "St.-Truiden", "Sint Truiden" and "sint-truiden" are the same.
@@ -91,6 +102,26 @@ export function matchMunicipality(municipality: string | null | undefined, addre
     if (found) return found
   }
   for (const code of [...postalCodesIn(typed), ...postalCodesIn(address ?? '')]) {
+    const found = byPostalCode.get(code)
+    if (found) return found
+  }
+  return null
+}
+
+/**
+ * The municipality an offer's free-text place names, or null: a comma-separated part that is
+ * a municipality's name ("Dijk 111, 3700 Tongeren" → its "Tongeren"), else a postal code in
+ * it. An offer has no location, only this text; a place that names no municipality ("Bib
+ * Borgloon", "online") is in none, rather than guessed from a word inside a name.
+ */
+export function municipalityOfPlace(place: string | null | undefined): string | null {
+  if (!place) return null
+  for (const part of place.split(',')) {
+    const name = normalizeName(part.replace(/(?<!\d)[1-9]\d{3}(?!\d)/g, ' '))
+    const found = name === '' ? undefined : byName.get(name)
+    if (found) return found
+  }
+  for (const code of postalCodesIn(place)) {
     const found = byPostalCode.get(code)
     if (found) return found
   }

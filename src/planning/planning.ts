@@ -14,6 +14,7 @@ import {
   previousPeriod,
 } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
+import { currentCode, municipalityName } from '../municipalities/index.ts'
 import { themeLabel } from '../themes/index.ts'
 import { type Cell, comparePlanRows, emptyCell, minOtherPartners, type PlanRow, published, type Series, seriesOf, sumCells, type SupplyItem, verdictOf } from './plan.ts'
 import { type Grain, listRegionPartners, listRegionThemes, openRequestCells, partnerThemeCells, partnerTotals, regionThemeCells, regionTotal, supplyByTheme } from './queries.ts'
@@ -99,6 +100,8 @@ export interface PlanningOptions {
    * three other partners contribute, and other partners' activities are named by partner only.
    */
   viewerIsPartner: boolean
+  /** A municipality's current code (validated by the caller): every figure then counts its locations only. */
+  municipality?: string
 }
 
 export interface PlanningModel {
@@ -114,6 +117,10 @@ export interface PlanningModel {
   restShown: boolean
   rows: PlanRow[]
   partners: { id: number; name: string }[]
+  /** The municipality every figure is narrowed to, if one was picked. */
+  municipality: { nis: string; name: string } | null
+  /** The municipalities of the region's locations, for the filter. */
+  municipalities: { nis: string; name: string }[]
 }
 
 /** The cells of every partner but one, added up, and how many of them have any records. */
@@ -138,16 +145,17 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
   const grain: Grain = period.kind === 'week' ? 'day' : 'month'
   const window = supplyWindow(range)
   const endOfYesterday = dayStartUtc(today)
+  const municipality = options.municipality
 
   const [themes, partners, current, currentTotal, previous, previousTotal, supply, requests] = await Promise.all([
     listRegionThemes(db, regionId),
     listRegionPartners(db, regionId),
-    regionThemeCells(db, regionId, range, grain),
-    regionTotal(db, regionId, range),
-    previousRange === null ? Promise.resolve(null) : regionThemeCells(db, regionId, previousRange, grain),
-    previousRange === null ? Promise.resolve(null) : regionTotal(db, regionId, previousRange),
-    supplyByTheme(db, regionId, window),
-    openRequestCells(db, regionId, endOfYesterday),
+    regionThemeCells(db, regionId, range, grain, municipality),
+    regionTotal(db, regionId, range, municipality),
+    previousRange === null ? Promise.resolve(null) : regionThemeCells(db, regionId, previousRange, grain, municipality),
+    previousRange === null ? Promise.resolve(null) : regionTotal(db, regionId, previousRange, municipality),
+    supplyByTheme(db, regionId, window, municipality),
+    openRequestCells(db, regionId, endOfYesterday, municipality),
   ])
   const themeIds = themes.map((theme) => theme.id)
   const region = seriesOf(themeIds, { current, previous, currentTotal, previousTotal })
@@ -160,10 +168,10 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
   const partnerId = options.partnerId
   if (partnerId !== undefined) {
     const [cells, totals, previousCells, previousTotals] = await Promise.all([
-      partnerThemeCells(db, regionId, range, grain),
-      partnerTotals(db, regionId, range, grain),
-      previousRange === null ? Promise.resolve(null) : partnerThemeCells(db, regionId, previousRange, grain),
-      previousRange === null ? Promise.resolve(null) : partnerTotals(db, regionId, previousRange, grain),
+      partnerThemeCells(db, regionId, range, grain, municipality),
+      partnerTotals(db, regionId, range, grain, municipality),
+      previousRange === null ? Promise.resolve(null) : partnerThemeCells(db, regionId, previousRange, grain, municipality),
+      previousRange === null ? Promise.resolve(null) : partnerTotals(db, regionId, previousRange, grain, municipality),
     ])
     partnerSeries = seriesOf(themeIds, {
       current: pick(cells, partnerId),
@@ -227,5 +235,14 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
     restShown,
     rows,
     partners,
+    municipality: municipality === undefined ? null : { nis: municipality, name: municipalityName(municipality) ?? municipality },
+    municipalities: await regionMunicipalities(db, regionId),
   }
+}
+
+/** The municipalities of the region's locations (current codes, each once), by name. */
+async function regionMunicipalities(db: Kysely<Database>, regionId: number): Promise<{ nis: string; name: string }[]> {
+  const rows = await db.selectFrom('locations').select('municipality_nis').distinct().where('region_id', '=', regionId).where('municipality_nis', 'is not', null).execute()
+  const codes = [...new Set(rows.map((row) => currentCode(row.municipality_nis!)))]
+  return codes.map((nis) => ({ nis, name: municipalityName(nis) ?? nis })).sort((a, b) => a.name.localeCompare(b.name, 'nl'))
 }

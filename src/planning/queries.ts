@@ -1,13 +1,19 @@
 import { type Kysely, sql } from 'kysely'
 import type { DayRange } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
-import type { Cell, SupplyItem } from './plan.ts'
+import { codesOf, locationsInMunicipality, municipalityOfPlace } from '../municipalities/index.ts'
+import { type Cell, type SupplyItem, sumCells } from './plan.ts'
 
 /**
  * What the planning page reads: demand from the rollups (never from the answers), supply
  * from offers and activities, follow-up pressure from the contact requests. Every count
  * comes with the sum of its records' keys, so that plan.ts can publish it through the
  * cell-key table.
+ *
+ * With a municipality (a code of src/municipalities), every figure is narrowed to the
+ * answers at the region's locations in it: the region's figures then come from the
+ * poster-grain rollups, through the same location subquery as the dashboard's municipality
+ * filter, so the same municipality publishes the same counts on both pages.
  */
 
 /** The grain a period is read from: whole months from the month rollups (months, quarters, years), days for ISO weeks. */
@@ -25,19 +31,34 @@ function cellOf(row: { n: string | number | null; k: string | number | bigint | 
 }
 
 /** The region's answers in the period (the share's denominator). */
-export async function regionTotal(db: Kysely<Database>, regionId: number, range: DayRange): Promise<Cell> {
-  const row = await db
-    .selectFrom('rollup_region_days')
-    .select([count.as('n'), keySum.as('k')])
-    .where('region_id', '=', regionId)
-    .where('day', '>=', range.from)
-    .where('day', '<=', range.to)
-    .executeTakeFirst()
+export async function regionTotal(db: Kysely<Database>, regionId: number, range: DayRange, municipality?: string): Promise<Cell> {
+  const row =
+    municipality === undefined
+      ? await db
+          .selectFrom('rollup_region_days')
+          .select([count.as('n'), keySum.as('k')])
+          .where('region_id', '=', regionId)
+          .where('day', '>=', range.from)
+          .where('day', '<=', range.to)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('rollup_poster_days')
+          .select([count.as('n'), keySum.as('k')])
+          .where('region_id', '=', regionId)
+          .where('location_id', 'in', locationsInMunicipality(regionId, municipality))
+          .where('day', '>=', range.from)
+          .where('day', '<=', range.to)
+          .executeTakeFirst()
   return row ? cellOf(row) : { count: 0, keySum: 0 }
 }
 
 /** The region's answers per theme in the period. */
-export async function regionThemeCells(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain): Promise<Map<number, Cell>> {
+export async function regionThemeCells(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain, municipality?: string): Promise<Map<number, Cell>> {
+  if (municipality !== undefined) {
+    // The municipality's rows per partner, added up exactly: the same poster-grain rows and key sums as the dashboard's.
+    const byPartner = await partnerThemeCells(db, regionId, range, grain, municipality)
+    return new Map([...byPartner].map(([themeId, cells]) => [themeId, sumCells(cells.values())]))
+  }
   const [from, to] = bounds(range, grain)
   const rows =
     grain === 'month'
@@ -61,7 +82,7 @@ export async function regionThemeCells(db: Kysely<Database>, regionId: number, r
 }
 
 /** Answers per partner in the period. */
-export async function partnerTotals(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain): Promise<Map<number, Cell>> {
+export async function partnerTotals(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain, municipality?: string): Promise<Map<number, Cell>> {
   const [from, to] = bounds(range, grain)
   const rows =
     grain === 'month'
@@ -69,6 +90,7 @@ export async function partnerTotals(db: Kysely<Database>, regionId: number, rang
           .selectFrom('rollup_poster_months')
           .select(['partner_id', count.as('n'), keySum.as('k')])
           .where('region_id', '=', regionId)
+          .$if(municipality !== undefined, (q) => q.where('location_id', 'in', locationsInMunicipality(regionId, municipality!)))
           .where('month', '>=', from)
           .where('month', '<=', to)
           .groupBy('partner_id')
@@ -77,6 +99,7 @@ export async function partnerTotals(db: Kysely<Database>, regionId: number, rang
           .selectFrom('rollup_poster_days')
           .select(['partner_id', count.as('n'), keySum.as('k')])
           .where('region_id', '=', regionId)
+          .$if(municipality !== undefined, (q) => q.where('location_id', 'in', locationsInMunicipality(regionId, municipality!)))
           .where('day', '>=', from)
           .where('day', '<=', to)
           .groupBy('partner_id')
@@ -85,7 +108,7 @@ export async function partnerTotals(db: Kysely<Database>, regionId: number, rang
 }
 
 /** Answers per theme and partner in the period: `themeId → partnerId → cell`. */
-export async function partnerThemeCells(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain): Promise<Map<number, Map<number, Cell>>> {
+export async function partnerThemeCells(db: Kysely<Database>, regionId: number, range: DayRange, grain: Grain, municipality?: string): Promise<Map<number, Map<number, Cell>>> {
   const [from, to] = bounds(range, grain)
   const rows =
     grain === 'month'
@@ -93,6 +116,7 @@ export async function partnerThemeCells(db: Kysely<Database>, regionId: number, 
           .selectFrom('rollup_poster_theme_months')
           .select(['theme_id', 'partner_id', count.as('n'), keySum.as('k')])
           .where('region_id', '=', regionId)
+          .$if(municipality !== undefined, (q) => q.where('location_id', 'in', locationsInMunicipality(regionId, municipality!)))
           .where('month', '>=', from)
           .where('month', '<=', to)
           .groupBy(['theme_id', 'partner_id'])
@@ -101,6 +125,7 @@ export async function partnerThemeCells(db: Kysely<Database>, regionId: number, 
           .selectFrom('rollup_poster_theme_days')
           .select(['theme_id', 'partner_id', count.as('n'), keySum.as('k')])
           .where('region_id', '=', regionId)
+          .$if(municipality !== undefined, (q) => q.where('location_id', 'in', locationsInMunicipality(regionId, municipality!)))
           .where('day', '>=', from)
           .where('day', '<=', to)
           .groupBy(['theme_id', 'partner_id'])
@@ -121,7 +146,7 @@ export async function partnerThemeCells(db: Kysely<Database>, regionId: number, 
  * a day, not with every claim or close. The key sum is that of the answers behind the
  * requests, so the same requests publish the same number everywhere.
  */
-export async function openRequestCells(db: Kysely<Database>, regionId: number, endOfLastDay: string): Promise<Map<number, Map<number, Cell>>> {
+export async function openRequestCells(db: Kysely<Database>, regionId: number, endOfLastDay: string, municipality?: string): Promise<Map<number, Map<number, Cell>>> {
   const rows = await db
     .selectFrom('contact_requests')
     .innerJoin('responses', 'responses.id', 'contact_requests.response_id')
@@ -133,6 +158,7 @@ export async function openRequestCells(db: Kysely<Database>, regionId: number, e
       sql<string | number | bigint>`sum(responses.record_key)`.as('k'),
     ])
     .where('contact_requests.region_id', '=', regionId)
+    .$if(municipality !== undefined, (q) => q.where('responses.location_id', 'in', locationsInMunicipality(regionId, municipality!)))
     .where('contact_requests.created_at', '<', endOfLastDay)
     .where((eb) => eb.or([eb('contact_requests.closed_at', 'is', null), eb('contact_requests.closed_at', '>=', endOfLastDay)]))
     .groupBy(['response_themes.theme_id', 'responses.partner_id'])
@@ -151,8 +177,12 @@ export async function openRequestCells(db: Kysely<Database>, regionId: number, e
  * overlap `window` (an activity without a start date has been running, one without an end
  * date still runs) and that were not cancelled (an import marks a cancelled or deleted
  * UiTdatabank event so; it is no offer to anyone any more). "Places" of an activity: the locations with a poster that is not retired.
+ *
+ * In a municipality: the activities with such a poster at a location in it (their places
+ * counted there only), and the offers whose place names it (an offer has no location, only
+ * a text: municipalities/index.ts, `municipalityOfPlace`).
  */
-export async function supplyByTheme(db: Kysely<Database>, regionId: number, window: DayRange): Promise<Map<number, SupplyItem[]>> {
+export async function supplyByTheme(db: Kysely<Database>, regionId: number, window: DayRange, municipality?: string): Promise<Map<number, SupplyItem[]>> {
   const offers = await db
     .selectFrom('offers')
     .innerJoin('offer_themes', 'offer_themes.offer_id', 'offers.id')
@@ -177,6 +207,7 @@ export async function supplyByTheme(db: Kysely<Database>, regionId: number, wind
         .select(sql<string | number>`count(distinct posters.location_id)`.as('n'))
         .whereRef('posters.activity_id', '=', 'activities.id')
         .where('posters.status', '!=', 'retired')
+        .$if(municipality !== undefined, (q) => q.where('posters.location_id', 'in', locationsInMunicipality(regionId, municipality!)))
         .as('places'),
     ])
     .where('activities.region_id', '=', regionId)
@@ -185,10 +216,24 @@ export async function supplyByTheme(db: Kysely<Database>, regionId: number, wind
     .where('activities.cancelled_at', 'is', null)
     .where((eb) => eb.or([eb('activities.starts_on', 'is', null), eb('activities.starts_on', '<=', window.to)]))
     .where((eb) => eb.or([eb('activities.ends_on', 'is', null), eb('activities.ends_on', '>=', window.from)]))
+    .$if(municipality !== undefined, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('posters')
+            .select('posters.id')
+            .whereRef('posters.activity_id', '=', 'activities.id')
+            .where('posters.status', '!=', 'retired')
+            .where('posters.location_id', 'in', locationsInMunicipality(regionId, municipality!)),
+        ),
+      ),
+    )
     .execute()
   const supply = new Map<number, SupplyItem[]>()
   const add = (themeId: number, item: SupplyItem) => supply.set(themeId, [...(supply.get(themeId) ?? []), item])
+  const codes = municipality === undefined ? null : codesOf(municipality)
   for (const offer of offers) {
+    if (codes !== null && !codes.includes(municipalityOfPlace(offer.place) ?? '')) continue
     add(offer.theme_id, { kind: 'offer', id: offer.id, title: offer.title, partner: offer.provider, partnerId: null, place: offer.place, places: 0, when: offer.schedule })
   }
   for (const activity of activities) {

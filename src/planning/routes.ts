@@ -7,6 +7,7 @@ import { type CsvCell, csvDocument, csvNumber } from '../http/csv.ts'
 import { type Language, translator, type Translate } from '../i18n/i18n.ts'
 import { requestLanguage } from '../http/views.ts'
 import { can } from '../auth/permissions.ts'
+import { currentCode, findMunicipality } from '../municipalities/index.ts'
 import { isOnPanel } from './criteria.ts'
 import { loadEffect } from './effect.ts'
 import { allow, currentUser, pageQuery, regionOf, renderStaffMessage, renderStaffPage, staffLanguage } from '../staff/index.ts'
@@ -21,6 +22,8 @@ export interface PlanningRouteOptions {
 const planningQuery = pageQuery.extend({
   period: z.string().max(16).optional(),
   partner: z.string().max(12).optional(),
+  /** A municipality's NIS code, as on the dashboard: a merged 2025 code reads as the new one. */
+  municipality: z.string().max(16).optional(),
 })
 
 /** The languages the planning table and its CSV are written in (planning.*.json). */
@@ -32,7 +35,9 @@ function csvLanguage(request: FastifyRequest): Language {
   return planningLanguages.includes(wanted) ? wanted : 'nl'
 }
 
-type Refusal = { key: 'admin.planning.period.invalid' | 'admin.planning.period.not_complete' | 'admin.planning.partner.invalid' | 'admin.planning.activity.invalid' }
+type Refusal = {
+  key: 'admin.planning.period.invalid' | 'admin.planning.period.not_complete' | 'admin.planning.partner.invalid' | 'admin.planning.activity.invalid' | 'admin.planning.municipality.invalid'
+}
 
 /**
  * /admin/regions/:regionId/planning and its CSV, under the region scope. Who sees what is
@@ -64,7 +69,22 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
       if (!/^[1-9]\d{0,9}$/.test(query.partner)) return { key: 'admin.planning.partner.invalid' }
       partnerId = Number(query.partner)
     }
-    const model = await loadPlanning(app.db, { regionId: region.id, period, today: day, language, ...(partnerId === undefined ? {} : { partnerId }), viewerIsPartner })
+    let municipality: string | undefined
+    if (query.municipality !== undefined && query.municipality !== '') {
+      // Validated against the list exactly as the dashboard's filter (dashboard/filters.ts).
+      const nis = currentCode(query.municipality)
+      if (!/^\d{5}$/.test(query.municipality) || findMunicipality(nis) === undefined) return { key: 'admin.planning.municipality.invalid' }
+      municipality = nis
+    }
+    const model = await loadPlanning(app.db, {
+      regionId: region.id,
+      period,
+      today: day,
+      language,
+      ...(partnerId === undefined ? {} : { partnerId }),
+      viewerIsPartner,
+      ...(municipality === undefined ? {} : { municipality }),
+    })
     if (partnerId !== undefined && !model.partners.some((partner) => partner.id === partnerId)) return { key: 'admin.planning.partner.invalid' }
     return model
   }
@@ -79,7 +99,11 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
     if ('key' in model) return refuse(request, reply, model)
     const region = regionOf(request)
     const user = currentUser(request)
-    const params = new URLSearchParams({ period: model.periodId, ...(model.partner && user.role !== 'partner' ? { partner: String(model.partner.id) } : {}) })
+    const params = new URLSearchParams({
+      period: model.periodId,
+      ...(model.partner && user.role !== 'partner' ? { partner: String(model.partner.id) } : {}),
+      ...(model.municipality ? { municipality: model.municipality.nis } : {}),
+    })
     const csvBase = `/admin/regions/${region.id}/planning/export.csv?${params.toString()}`
     return renderStaffPage(request, reply, 'planning/page', 'admin.planning.title', {
       model,
@@ -124,7 +148,7 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
     const model = await modelFor(request, request.query, lang)
     if ('key' in model) return refuse(request, reply, model)
     const region = regionOf(request)
-    const name = `leervraag-planning-${region.id}-${model.periodId}${model.partner ? `-partner-${model.partner.id}` : ''}.csv`
+    const name = `leervraag-planning-${region.id}-${model.periodId}${model.municipality ? `-${model.municipality.nis}` : ''}${model.partner ? `-partner-${model.partner.id}` : ''}.csv`
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}"`)

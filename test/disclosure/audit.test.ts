@@ -3,12 +3,14 @@ import t, { type Test } from 'tap'
 import { buildPerturbationTable, D, K, PERTURBATION_TABLE, type PerturbationTable } from '../../src/answers/cell-key.ts'
 import { type AuditSystem, averageTarget, boundTarget, buildSystem, isPinned, smallTargets } from './audit.ts'
 import { cellKeyModel, type DisclosureModel, type Publication, suppressionModel } from './publication.ts'
-import { type Attribute, BOUNDS_FILTERS, type DayWindow, FILTERS, freeRangeWindows, gridWindows, publishCellKey, publishSuppressed, queryCells, readerDomain, type World, worldArbitrary } from './synthetic.ts'
+import { type Attribute, BOUNDS_FILTERS, type DayWindow, FILTERS, GROUPING_FILTERS, freeRangeWindows, gridWindows, publishCellKey, publishSuppressed, queryCells, readerDomain, type World, worldArbitrary } from './synthetic.ts'
 
 /**
  * The attacker suite over synthetic regions. Averaging runs on the product's query space
- * (grid periods, at most two of partner, location, activity, audience and age band, tables
- * broken down by any of them or by theme); the bounds run on three of the filters, where
+ * (grid periods, at most two of partner, location, municipality, activity, audience, age band
+ * and assisted, tables broken down by any of them but municipality and assisted, or by theme);
+ * the bounds run on three of the filters, and on the municipality beside its locations
+ * (GROUPING_FILTERS), where
  * the exhaustive search settles every target in CI's time (synthetic.ts, BOUNDS_FILTERS), over
  * every kind of answer the reader cannot rule out (synthetic.ts, readerDomain). Sizes are set for a short run on two cores;
  * DISCLOSURE_DATASETS, DISCLOSURE_BOUND_DATASETS, DISCLOSURE_READING_DAYS and
@@ -113,6 +115,15 @@ t.test(`the cell-key method (k=${K}, D=${D}) on the grid: bounds and averaging`,
   t.ok(averaging.averagingTargets >= 1000, `at least 1,000 averaging targets (${averaging.averagingTargets})`)
   t.equal(bounds.pinned + bounds.undecided, 0, 'no small target is pinned by the bounds (and none left undecided)')
   t.ok(rate(averaging.attacker, averaging.averagingTargets) <= rate(averaging.baseline, averaging.averagingTargets) + 10, 'averaging gains at most 10 points over one path')
+})
+
+t.test('the municipality, a grouping of locations: bounds on it beside its locations', async (t) => {
+  const bounds = run('grid, cell key: municipality and its locations, bounds', BOUND_DATASETS, gridWindows, PERTURBATION_TABLE, TARGETS_PER_BOUND_DATASET, GROUPING_FILTERS, false, t)
+  t.ok(bounds.boundTargets >= 100, `at least 100 bounded targets (${bounds.boundTargets})`)
+  t.equal(bounds.pinned + bounds.undecided, 0, 'no small target is pinned by the bounds (and none left undecided)')
+  // The same search pins targets of this space when the noise is taken away: it has teeth here too.
+  const exact = run('mutant (ii) on the municipality and its locations, D = 0', MUTANT_DATASETS, gridWindows, buildPerturbationTable(K, 0), TARGETS_PER_BOUND_DATASET, GROUPING_FILTERS, false, t, MUTANT_EFFORT)
+  t.ok(exact.pinned > 0, 'D = 0: small targets pinned by the bounds')
 })
 
 t.test('mutants are flagged', async (t) => {

@@ -187,6 +187,43 @@ t.test('an unknown place waits while the rest is imported; confirming it imports
   t.equal(await confirmPlace(w.db, otherRegion, place.id, 'new', null), null)
 })
 
+t.test('a confirmed place becomes a location with its municipality code, from the locality or else the postal code', async (t) => {
+  const w = await world(t)
+  await w.run(embedded())
+  const place = await w.db.selectFrom('import_places').selectAll().where('location_id', 'is', null).executeTakeFirstOrThrow()
+  await confirmPlace(w.db, w.regionId, place.id, 'new', null)
+  const fromFixture = await w.db.selectFrom('locations').select(['municipality', 'municipality_nis']).where('name', '=', 'Natuurpunt bezoekerscentrum').executeTakeFirstOrThrow()
+  t.same(fromFixture, { municipality: 'Borgloon', municipality_nis: '73111' }, 'the locality Borgloon: the code of Tongeren-Borgloon, which took it over in 2025')
+
+  // Places as UiTdatabank may hold them: a part of a municipality as the locality, a locality we cannot read, a locality in the address only.
+  const cases: [string, string | null, string | null, string | null, string][] = [
+    ['Kerkje Kerniel', 'Kerniel', 'Kernielstraat 1, 3840 Borgloon', '73111', 'a part of a municipality (Kerniel) is no name on the list: the postal code 3840 decides'],
+    ['Zaal Hoeselt', 'Hoeselt', 'Dorpsstraat 5, 3730 Hoeselt', '73110', 'Hoeselt, merged in 2025: the code of Bilzen-Hoeselt'],
+    ['Zaal Sint-Truiden', 'St.-Truiden', null, '71053', 'a locality written another way, without an address'],
+    ['Bib zonder plaats', null, 'Kapelstraat 3, 3500 Hasselt', '71072', 'no locality: the postal code in the address'],
+    ['Ergens', 'Nergensdorp', 'Straat 1', null, 'nothing to match: no code, so the location is listed for the coordinator'],
+  ]
+  for (const [name, locality, address, expected, why] of cases) {
+    const row = await w.db
+      .insertInto('import_places')
+      .values({ region_id: w.regionId, external_id: `https://io.uitdatabank.be/place/${name}`, name, address, municipality: locality, location_id: null, created_at: now.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await confirmPlace(w.db, w.regionId, row.id, 'new', null)
+    const location = await w.db.selectFrom('locations').select(['municipality', 'municipality_nis']).where('name', '=', name).executeTakeFirstOrThrow()
+    t.same(location, { municipality: locality, municipality_nis: expected }, why)
+  }
+  // Linking a place to an existing location leaves that location's code as it was.
+  const existing = await w.db.selectFrom('locations').select('municipality_nis').where('id', '=', w.locationId).executeTakeFirstOrThrow()
+  const other = await w.db
+    .insertInto('import_places')
+    .values({ region_id: w.regionId, external_id: 'https://io.uitdatabank.be/place/elders', name: 'Elders', address: 'Markt 1, 3500 Hasselt', municipality: 'Hasselt', location_id: null, created_at: now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await confirmPlace(w.db, w.regionId, other.id, { locationId: w.locationId }, null)
+  t.same(await w.db.selectFrom('locations').select('municipality_nis').where('id', '=', w.locationId).executeTakeFirstOrThrow(), existing, 'an existing location keeps its own municipality')
+})
+
 t.test('an iCalendar feed: recurring events expanded over the next year', async (t) => {
   const w = await world(t)
   const result = await w.run(readFileSync(join(fixtures, 'calendar.ics')), { defaultPartnerId: w.partnerId })

@@ -50,7 +50,10 @@ t.test('unmatched locations are listed for the coordinator, each with a picker t
   const coordinator = await w.signIn('coordinator', [w.a.regionId])
   const page = await coordinator.get(`${base}/locations`)
   t.match(page.body, 'id="unmatched"')
-  t.match(page.body, /Zaal Onbekend<\/td><td>Gemeente 7<\/td>/, 'the unmatched location with what was typed')
+  t.match(page.body, /Zaal Onbekend<\/td><td data-label="Getypt">Gemeente 7<\/td>/, 'the unmatched location with what was typed (labelled, for the stacked rows of a phone)')
+  const list = page.body.slice(page.body.lastIndexOf('<div class="table">'))
+  t.match(list, /Zaal Sint-Truiden<\/a><\/td><td>[^<]*<\/td><td data-label="Gemeente">Sint-Truiden<\/td>/, 'the list of locations names the municipality from the list')
+  t.match(list, /„Gemeente 7”, niet op de lijst/, 'and says so where what was typed is not on it')
   t.notMatch(page.body.slice(page.body.indexOf('id="unmatched"'), page.body.indexOf('</section>', page.body.indexOf('id="unmatched"'))), 'Zaal Sint-Truiden', 'a matched one is not listed')
   t.notMatch(page.body, 'Zaal Elders', 'another region\'s location is not listed')
 
