@@ -127,7 +127,7 @@ t.test('each theme: demand, share, trend, supply, open requests and verdict as c
 
   // The page shows the same numbers, and the supply with places and partners.
   t.match(page.body, /Need without an offer<\/span>\s*<span class="why">\d+ answers asked for it \(at least 5\), and nothing is on offer\./)
-  t.match(page.body, /Activity:<\/span> Computerclub CVO · CVO Haspengouw · 2 locations with a poster · 2026-08-01 – 2026-08-30/)
+  t.match(page.body, /Activity:<\/span> Computerclub CVO · CVO Haspengouw · locations with a poster: 2 · 2026-08-01 – 2026-08-30/)
   t.match(page.body, /Learning offer:<\/span> Kookles voor beginners · CVO Haspengouw · Bib Borgloon · dinsdag 19u/)
   t.notMatch(page.body, 'Oude sportclub', 'an archived offer is not supply')
   t.notMatch(page.body, 'Sportkamp', 'an activity after the window is not supply')
