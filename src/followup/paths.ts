@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely'
 import { z } from 'zod'
 import { addDays, localDay, maskContacts, newRecordKey } from '../answers/index.ts'
 import type { ContactOutcome, Database, PathStepKind } from '../db/types.ts'
+import { municipalityOfPlace } from '../municipalities/index.ts'
 
 /**
  * Learning paths (issue 19): a contact request is a path of steps rather than one referral
@@ -283,7 +284,7 @@ export async function matchingOffers(db: Kysely<Database>, regionId: number, res
   const answer = await db
     .selectFrom('responses')
     .innerJoin('locations', 'locations.id', 'responses.location_id')
-    .select('locations.municipality')
+    .select(['locations.municipality', 'locations.municipality_nis'])
     .where('responses.id', '=', responseId)
     .executeTakeFirst()
   const rows = await db
@@ -297,7 +298,13 @@ export async function matchingOffers(db: Kysely<Database>, regionId: number, res
     .where('response_themes.response_id', '=', responseId)
     .groupBy(['offers.id', 'offers.title', 'offers.provider', 'offers.place', 'offers.schedule', 'offers.languages', 'offers.audience'])
     .execute()
-  const municipality = answer?.municipality?.trim().toLocaleLowerCase('nl')
+  // Where the person answered, as a code of the list (a merged municipality's old names and
+  // postal codes are one municipality); a location not matched to the list falls back to its
+  // typed name found in the offer's place.
+  const code = answer?.municipality_nis ?? null
+  const typed = answer?.municipality?.trim().toLocaleLowerCase('nl')
+  const inMunicipality = (place: string | null) =>
+    code !== null ? municipalityOfPlace(place) === code : Boolean(typed) && (place ?? '').toLocaleLowerCase('nl').includes(typed!)
   return rows
     .map((row) => {
       const languages = row.languages.split(',').filter(Boolean)
@@ -309,7 +316,7 @@ export async function matchingOffers(db: Kysely<Database>, regionId: number, res
         schedule: row.schedule,
         sharedThemes: Number(row.shared),
         language: languages.length === 0 || languages.includes(preferredLanguage),
-        municipality: Boolean(municipality) && (row.place ?? '').toLocaleLowerCase('nl').includes(municipality!),
+        municipality: inMunicipality(row.place),
       }
     })
     .sort((a, b) => b.sharedThemes - a.sharedThemes || Number(b.language) - Number(a.language) || Number(b.municipality) - Number(a.municipality) || a.title.localeCompare(b.title, 'nl') || a.id - b.id)

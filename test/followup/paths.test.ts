@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import { addDays, localDay } from '../../src/answers/index.ts'
 import type { Database } from '../../src/db/types.ts'
 import { createOffer, listOffers, type OfferInput } from '../../src/followup/offers.ts'
-import { aYearAfter } from '../../src/followup/paths.ts'
+import { aYearAfter, matchingOffers } from '../../src/followup/paths.ts'
 import { exportSubject, eraseSubject } from '../../src/followup/subject-requests.ts'
 import { withdrawContactRequest } from '../../src/followup/queries.ts'
 import { tokenHash } from '../../src/auth/tokens.ts'
@@ -288,4 +288,31 @@ t.test('notes are in the data subject export and go with the contact details, ho
   t.same(notes.map((row) => row.note), [null, null, 'Notitie die blijft'], 'erased with a subject request and with the withdrawal link; others stay')
   const requests = await db.selectFrom('contact_requests').select(['id', 'next_contact_on']).orderBy('id').execute()
   t.same(requests.map((row) => row.next_contact_on), [null, null, addDays(today(), 2)], 'an erased path leaves the due list')
+})
+
+t.test('offers that fit: among equals, those in the municipality where the person answered come first, by the list’s code', async (t) => {
+  const w = await followupWorld(t)
+  const db = w.database.db
+  const themes = await themeIds(db, w.a.regionId)
+  // The person answered in Borgloon, since 2025 part of Tongeren-Borgloon (NIS 73111).
+  await db.updateTable('locations').set({ municipality: 'Borgloon', municipality_nis: '73111' }).where('id', '=', w.a.locationId).execute()
+  const req = await request(db, w.a, { themeIds: [themes[0]!] })
+  // Same theme, no language listed: only the place can tell them apart; by title they would be A, B, C.
+  await createOffer(db, w.a.regionId, offer('A. Taalcafé aan de Borgloonsesteenweg', [themes[0]!], { place: 'Borgloonsesteenweg 3, 3500 Hasselt' }))
+  await createOffer(db, w.a.regionId, offer('B. Digitaal café', [themes[0]!], { place: 'Bibliotheek, Maastrichterstraat 10, 3700 Tongeren' }))
+  await createOffer(db, w.a.regionId, offer('C. Naaiatelier', [themes[0]!], { place: 'Online' }))
+  const fits = await matchingOffers(db, w.a.regionId, req.responseId, 'ar')
+  t.same(
+    fits.map((fit) => [fit.title, fit.municipality]),
+    [
+      ['B. Digitaal café', true],
+      ['A. Taalcafé aan de Borgloonsesteenweg', false],
+      ['C. Naaiatelier', false],
+    ],
+    'Tongeren is the same municipality as Borgloon now; a street named after Borgloon in Hasselt is not',
+  )
+
+  // A location whose typed municipality matched nothing on the list: its typed name, found in the place.
+  await db.updateTable('locations').set({ municipality: 'Hasselt', municipality_nis: null }).where('id', '=', w.a.locationId).execute()
+  t.same((await matchingOffers(db, w.a.regionId, req.responseId, 'ar')).map((fit) => fit.title)[0], 'A. Taalcafé aan de Borgloonsesteenweg', 'without a code, the typed name')
 })
