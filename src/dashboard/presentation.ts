@@ -16,6 +16,8 @@ import type { Cell } from './cells.ts'
 
 /** Themes in the chart on paper (the themes are ordered by count): the general default list's twelve, with room to spare. */
 const paperThemes = 12
+/** Emerging themes on paper (the strongest growth first): each is a sentence of two lines, and seven pushed a crowded region's sheet onto a second page. */
+const paperEmerging = 3
 
 export interface Labels {
   theme: (id: number) => string
@@ -86,6 +88,8 @@ export interface DashboardView {
   weeks: { chart: string; rows: { week: string; monday: string; value: string }[] }
   themes: { chart: string; paper: { chart: string; more: string } | undefined; rows: { label: string; value: string; share: string }[] }
   emerging: string[]
+  /** How many of `emerging` the paper shows, and what it says of the rest; undefined: all of them. */
+  emergingPaper: { count: number; more: string } | undefined
   words: DashboardModel['text']
   breakdowns: { key: BreakdownKey; title: string; rows: { label: string; group?: string; value: string; triedNew: string; liked: string }[]; total: string }[]
   ageByLocation: { columns: string[]; rows: { label: string; cells: string[]; total: string }[]; columnTotals: string[]; total: string }
@@ -178,6 +182,7 @@ export function presentDashboard(model: DashboardModel, lang: Language): Dashboa
     weeks,
     themes,
     emerging,
+    emergingPaper: emerging.length > paperEmerging ? { count: paperEmerging, more: t('dashboard.print.more', { count: emerging.length - paperEmerging }) } : undefined,
     words: model.text,
     breakdowns,
     ageByLocation,
