@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Municipality } from '../src/municipalities/index.ts'
 
 /**
  * Builds src/municipalities/data/municipalities.json from the three source tables beside it
@@ -16,13 +17,7 @@ const rows = (file: string) =>
     .filter((line) => line.trim() !== '' && !line.startsWith('#'))
     .map((line) => line.split(';'))
 
-interface Entry {
-  nis: string
-  name: string
-  nameFr?: string
-  postalCodes: string[]
-  formerly: { nis: string; name: string }[]
-}
+type Entry = Municipality
 
 const before = new Map(rows('refnis-2024.csv').map(([nis, name, fr]) => [nis!, { name: name!, fr }]))
 const merged = new Map<string, string>()

@@ -115,7 +115,7 @@ export default async function locationRequestRoutes(app: FastifyInstance) {
         canAnswer,
         // The accept form starts from the partner's words, with the municipality they typed matched to the list where it can be.
         values: state.values ?? { name: item.name, address: item.address ?? '', municipality: item.municipality ?? '', municipality_nis: matchMunicipality(item.municipality, item.address) ?? '' },
-        municipalities: municipalityOptions(),
+        municipalities: municipalityOptions,
         errors: state.errors ?? {},
         declineValues: state.declineValues ?? {},
         declineErrors: state.declineErrors ?? {},

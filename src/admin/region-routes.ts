@@ -174,7 +174,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
       reply,
       'admin/locations',
       'admin.locations.title',
-      { locations, canManage, openRequests, canAsk, values, errors, canChoose, unmatched, municipalities: municipalityOptions(), choice, municipalityName },
+      { locations, canManage, openRequests, canAsk, values, errors, canChoose, unmatched, municipalities: municipalityOptions, choice, municipalityName },
       { status },
     )
   }
@@ -210,7 +210,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const region = regionOf(request)
     const location = await locationOf(region, request.params.locationId)
     allow(request, 'manage', { type: 'location', regionId: region.id })
-    return renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {}, municipalities: municipalityOptions() })
+    return renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: location, errors: {}, municipalities: municipalityOptions })
   })
 
   // The picker beside an unmatched location: a code from the list, or the page again with the message beside that location's picker.
@@ -235,7 +235,7 @@ export default async function regionRoutes(app: FastifyInstance, options: { publ
     const user = allow(request, 'manage', { type: 'location', regionId: region.id })
     const parsed = locationBody.safeParse(request.body)
     const again = (errors: Errors) =>
-      renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: request.body, errors, municipalities: municipalityOptions() }, { status: 422 })
+      renderStaffPage(request, reply, 'admin/location', () => location.name, { location, values: request.body, errors, municipalities: municipalityOptions }, { status: 422 })
     if (!parsed.success) return again(fieldErrors(parsed.error))
     try {
       await updateLocation(db, region.id, location.id, parsed.data)

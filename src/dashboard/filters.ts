@@ -5,7 +5,7 @@ import { ageBandKeys, audiences } from './dashboard.ts'
 import { addDays, dayNumber, type Period } from '../answers/index.ts'
 import { type GridKind, type GridPeriod, GridPeriodError, parseGridPeriod, periodId, periodOf, periodRange, previousPeriod } from '../answers/period-grid.ts'
 import type { DashboardFilters, RegionDirectory } from './queries.ts'
-import { currentCode, findMunicipality } from '../municipalities/index.ts'
+import { parseMunicipalityCode } from '../municipalities/index.ts'
 
 /**
  * The filters live in the URL (`?period=2026-Q4&partner=3&age=18_24`) so that a view can be
@@ -151,9 +151,8 @@ export function parseFilters(query: DashboardQuery, directory: RegionDirectory, 
   const locationId = pickId('location', query.location, directory.locations)
   if (locationId !== undefined) filters.locationId = locationId
   if (query.municipality !== undefined && query.municipality !== '' && kept.has('municipality')) {
-    // A code of today's list; a retired code (a municipality merged in 2025) is read as the new one.
-    const nis = currentCode(query.municipality)
-    if (/^\d{5}$/.test(query.municipality) && findMunicipality(nis)) {
+    const nis = parseMunicipalityCode(query.municipality)
+    if (nis !== undefined) {
       filters.municipality = nis
       params.municipality = nis
     } else notices.push({ key: 'dashboard.error.unknown_filter', values: { name: 'municipality' } })

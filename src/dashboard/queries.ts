@@ -78,19 +78,13 @@ function needsPosterGrain(scope: DashboardScope, filters: DashboardFilters): boo
 
 type AnyQuery = SelectQueryBuilder<any, any, any>
 
-/**
- * The region's locations in a municipality, as a subquery: a filter on a set of locations,
- * so its counts are sums of the same poster-grain rows (and key sums) as the location filter's.
- */
-const municipalityLocations = locationsInMunicipality
-
 /** The scope and filters as conditions on a poster-grain rollup table. */
 function posterConditions<Q extends AnyQuery>(query: Q, scope: DashboardScope, filters: DashboardFilters): Q {
   let q: AnyQuery = query.where('region_id', '=', scope.regionId)
   if (scope.partnerId !== undefined) q = q.where('partner_id', '=', scope.partnerId)
   if (filters.partnerId !== undefined) q = q.where('partner_id', '=', filters.partnerId)
   if (filters.locationId !== undefined) q = q.where('location_id', '=', filters.locationId)
-  if (filters.municipality !== undefined) q = q.where('location_id', 'in', municipalityLocations(scope.regionId, filters.municipality))
+  if (filters.municipality !== undefined) q = q.where('location_id', 'in', locationsInMunicipality(scope.regionId, filters.municipality))
   if (filters.activityId !== undefined) q = q.where('activity_id', '=', filters.activityId)
   if (filters.audience !== undefined) q = q.where('audience', '=', filters.audience)
   if (filters.ageBand !== undefined) q = q.where('age_band', '=', filters.ageBand)
@@ -420,7 +414,7 @@ export async function recentTexts(
   if (scope.partnerId !== undefined) query = query.where('partner_id', '=', scope.partnerId)
   if (filters.partnerId !== undefined) query = query.where('partner_id', '=', filters.partnerId)
   if (filters.locationId !== undefined) query = query.where('location_id', '=', filters.locationId)
-  if (filters.municipality !== undefined) query = query.where('location_id', 'in', municipalityLocations(scope.regionId, filters.municipality))
+  if (filters.municipality !== undefined) query = query.where('location_id', 'in', locationsInMunicipality(scope.regionId, filters.municipality))
   if (filters.activityId !== undefined) query = query.where('activity_id', '=', filters.activityId)
   if (filters.ageBand !== undefined) query = query.where('age_band', '=', filters.ageBand)
   if (filters.assisted !== undefined) query = query.where('assisted', '=', filters.assisted === 'only' ? 1 : 0)

@@ -1,7 +1,7 @@
-import { municipalityName } from '../municipalities/index.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Kysely } from 'kysely'
+import { municipalitiesOf } from '../municipalities/index.ts'
 import { partnerScope } from '../auth/permissions.ts'
 import type { Database } from '../db/types.ts'
 import { type MessageKey, translator } from '../i18n/i18n.ts'
@@ -113,7 +113,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
           partners: scope.partnerId === undefined ? directory.partners : [],
           locations: directory.locations,
           // The municipalities of the region's locations (the filter accepts any code of the list; these are the ones with answers to show).
-          municipalities: [...new Set(directory.locations.map((l) => l.municipality_nis).filter((nis): nis is string => nis !== null))].map((nis) => ({ value: nis, label: municipalityName(nis) ?? nis })).sort((a, b) => a.label.localeCompare(b.label, 'nl')),
+          municipalities: municipalitiesOf(directory.locations.map((location) => location.municipality_nis)).map(({ nis, name }) => ({ value: nis, label: name })),
           activities: directory.activities,
           audiences: audiences.map((value) => ({ value, label: t(`dashboard.audience.${value}` as MessageKey) })),
           ages: ageBandKeys.filter((band) => band !== '').map((value) => ({ value, label: t(`step2.age.${value}` as MessageKey) })),

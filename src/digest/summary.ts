@@ -1,5 +1,6 @@
 import type { translator } from '../i18n/i18n.ts'
 import { type Digest, outcomeKinds } from './digest.ts'
+import { escapeHtml } from '../http/html.ts'
 
 /**
  * One month's digest as a short summary, the same figures in the same order as the page:
@@ -8,8 +9,6 @@ import { type Digest, outcomeKinds } from './digest.ts'
  */
 
 type Translate = ReturnType<typeof translator>
-
-import { escapeHtml } from '../http/html.ts'
 
 interface Section {
   heading: string

@@ -36,6 +36,22 @@ export function currentCode(nis: string): string {
   return data.merged[nis] ?? nis
 }
 
+/**
+ * A code as a filter receives it (`?municipality=73111`): today's code, a code merged in 2025
+ * read as the one that took it over, or undefined for anything else. The dashboard, the API
+ * and the planning page all read the filter through it.
+ */
+export function parseMunicipalityCode(text: string): string | undefined {
+  if (!/^\d{5}$/.test(text)) return undefined
+  return findMunicipality(currentCode(text))?.nis
+}
+
+/** The municipalities of a set of codes (a region's locations), each once under its current code, by name: a filter's choices. */
+export function municipalitiesOf(codes: Iterable<string | null>): { nis: string; name: string }[] {
+  const current = new Set([...codes].filter((nis): nis is string => nis !== null).map(currentCode))
+  return [...current].map((nis) => ({ nis, name: municipalityName(nis) ?? nis })).sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+}
+
 /** The municipality of a current code (undefined for an unknown or retired code: validate against today's list). */
 export function findMunicipality(nis: string): Municipality | undefined {
   return byCode.get(nis)
@@ -83,9 +99,19 @@ for (const m of municipalities) {
 // An old name of a merged municipality finds the new one, unless a current municipality has that name (Tielt, Hasselt).
 for (const m of municipalities) for (const old of m.formerly) if (!byName.has(normalizeName(old.name))) byName.set(normalizeName(old.name), m.nis)
 
-/** The four-digit postal codes in a text, in order ("Dijk 111, 3700 Tongeren" → ["3700"]). */
-function postalCodesIn(text: string): string[] {
-  return [...text.matchAll(/(?<!\d)([1-9]\d{3})(?!\d)/g)].map((match) => match[1]!)
+/** A Belgian postal code in a text: four digits, not part of a longer number. */
+const postalCode = /(?<!\d)[1-9]\d{3}(?!\d)/g
+
+/** The code of the municipality a text names, a postal code typed beside the name left out ("3700 Tongeren"). */
+function codeOfName(text: string): string | undefined {
+  const name = normalizeName(text.replace(postalCode, ' '))
+  return name === '' ? undefined : byName.get(name)
+}
+
+/** The code of the first postal code in the texts that the list knows. */
+function codeOfPostalCode(...texts: string[]): string | undefined {
+  for (const text of texts) for (const [code] of text.matchAll(postalCode)) if (byPostalCode.has(code)) return byPostalCode.get(code)
+  return undefined
 }
 
 /**
@@ -96,16 +122,7 @@ function postalCodesIn(text: string): string[] {
  */
 export function matchMunicipality(municipality: string | null | undefined, address?: string | null): string | null {
   const typed = municipality ?? ''
-  const name = normalizeName(typed.replace(/(?<!\d)[1-9]\d{3}(?!\d)/g, ' '))
-  if (name !== '') {
-    const found = byName.get(name)
-    if (found) return found
-  }
-  for (const code of [...postalCodesIn(typed), ...postalCodesIn(address ?? '')]) {
-    const found = byPostalCode.get(code)
-    if (found) return found
-  }
-  return null
+  return codeOfName(typed) ?? codeOfPostalCode(typed, address ?? '') ?? null
 }
 
 /**
@@ -117,15 +134,10 @@ export function matchMunicipality(municipality: string | null | undefined, addre
 export function municipalityOfPlace(place: string | null | undefined): string | null {
   if (!place) return null
   for (const part of place.split(',')) {
-    const name = normalizeName(part.replace(/(?<!\d)[1-9]\d{3}(?!\d)/g, ' '))
-    const found = name === '' ? undefined : byName.get(name)
+    const found = codeOfName(part)
     if (found) return found
   }
-  for (const code of postalCodesIn(place)) {
-    const found = byPostalCode.get(code)
-    if (found) return found
-  }
-  return null
+  return codeOfPostalCode(place) ?? null
 }
 
 /** The municipality's name for a code (current or retired), for labels. */

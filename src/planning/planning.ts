@@ -14,7 +14,7 @@ import {
   previousPeriod,
 } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
-import { currentCode, municipalityName } from '../municipalities/index.ts'
+import { municipalitiesOf, municipalityName } from '../municipalities/index.ts'
 import { themeLabel } from '../themes/index.ts'
 import { type Cell, comparePlanRows, emptyCell, minOtherPartners, type PlanRow, published, type Series, seriesOf, sumCells, type SupplyItem, verdictOf } from './plan.ts'
 import { type Grain, listRegionPartners, listRegionThemes, openRequestCells, partnerThemeCells, partnerTotals, regionThemeCells, regionTotal, supplyByTheme } from './queries.ts'
@@ -147,7 +147,7 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
   const endOfYesterday = dayStartUtc(today)
   const municipality = options.municipality
 
-  const [themes, partners, current, currentTotal, previous, previousTotal, supply, requests] = await Promise.all([
+  const [themes, partners, current, currentTotal, previous, previousTotal, supply, requests, municipalities] = await Promise.all([
     listRegionThemes(db, regionId),
     listRegionPartners(db, regionId),
     regionThemeCells(db, regionId, range, grain, municipality),
@@ -156,6 +156,7 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
     previousRange === null ? Promise.resolve(null) : regionTotal(db, regionId, previousRange, municipality),
     supplyByTheme(db, regionId, window, municipality),
     openRequestCells(db, regionId, endOfYesterday, municipality),
+    regionMunicipalities(db, regionId),
   ])
   const themeIds = themes.map((theme) => theme.id)
   const region = seriesOf(themeIds, { current, previous, currentTotal, previousTotal })
@@ -236,13 +237,12 @@ export async function loadPlanning(db: Kysely<Database>, options: PlanningOption
     rows,
     partners,
     municipality: municipality === undefined ? null : { nis: municipality, name: municipalityName(municipality) ?? municipality },
-    municipalities: await regionMunicipalities(db, regionId),
+    municipalities,
   }
 }
 
 /** The municipalities of the region's locations (current codes, each once), by name. */
 async function regionMunicipalities(db: Kysely<Database>, regionId: number): Promise<{ nis: string; name: string }[]> {
   const rows = await db.selectFrom('locations').select('municipality_nis').distinct().where('region_id', '=', regionId).where('municipality_nis', 'is not', null).execute()
-  const codes = [...new Set(rows.map((row) => currentCode(row.municipality_nis!)))]
-  return codes.map((nis) => ({ nis, name: municipalityName(nis) ?? nis })).sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+  return municipalitiesOf(rows.map((row) => row.municipality_nis))
 }

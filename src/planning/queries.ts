@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DayRange } from '../answers/period-grid.ts'
 import type { Database } from '../db/types.ts'
-import { codesOf, locationsInMunicipality, municipalityOfPlace } from '../municipalities/index.ts'
+import { locationsInMunicipality, municipalityOfPlace } from '../municipalities/index.ts'
 import { type Cell, type SupplyItem, sumCells } from './plan.ts'
 
 /**
@@ -231,9 +231,9 @@ export async function supplyByTheme(db: Kysely<Database>, regionId: number, wind
     .execute()
   const supply = new Map<number, SupplyItem[]>()
   const add = (themeId: number, item: SupplyItem) => supply.set(themeId, [...(supply.get(themeId) ?? []), item])
-  const codes = municipality === undefined ? null : codesOf(municipality)
   for (const offer of offers) {
-    if (codes !== null && !codes.includes(municipalityOfPlace(offer.place) ?? '')) continue
+    // municipalityOfPlace gives today's code, as the filter holds it.
+    if (municipality !== undefined && municipalityOfPlace(offer.place) !== municipality) continue
     add(offer.theme_id, { kind: 'offer', id: offer.id, title: offer.title, partner: offer.provider, partnerId: null, place: offer.place, places: 0, when: offer.schedule })
   }
   for (const activity of activities) {

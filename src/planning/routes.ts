@@ -7,7 +7,7 @@ import { type CsvCell, csvDocument, csvNumber } from '../http/csv.ts'
 import { type Language, translator, type Translate } from '../i18n/i18n.ts'
 import { requestLanguage } from '../http/views.ts'
 import { can } from '../auth/permissions.ts'
-import { currentCode, findMunicipality } from '../municipalities/index.ts'
+import { parseMunicipalityCode } from '../municipalities/index.ts'
 import { isOnPanel } from './criteria.ts'
 import { loadEffect } from './effect.ts'
 import { allow, currentUser, pageQuery, regionOf, renderStaffMessage, renderStaffPage, staffLanguage } from '../staff/index.ts'
@@ -71,10 +71,9 @@ export default async function planningRoutes(app: FastifyInstance, options: Plan
     }
     let municipality: string | undefined
     if (query.municipality !== undefined && query.municipality !== '') {
-      // Validated against the list exactly as the dashboard's filter (dashboard/filters.ts).
-      const nis = currentCode(query.municipality)
-      if (!/^\d{5}$/.test(query.municipality) || findMunicipality(nis) === undefined) return { key: 'admin.planning.municipality.invalid' }
-      municipality = nis
+      // Read as the dashboard's filter reads it.
+      municipality = parseMunicipalityCode(query.municipality)
+      if (municipality === undefined) return { key: 'admin.planning.municipality.invalid' }
     }
     const model = await loadPlanning(app.db, {
       regionId: region.id,
